@@ -1,0 +1,1 @@
+"""Reports: terminal tables now; the HTML compliance dashboard lives here too."""

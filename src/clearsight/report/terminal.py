@@ -1,0 +1,37 @@
+"""Scan results as rich tables: one row per evaluation, errors listed apart, never as results."""
+from rich.table import Table
+
+STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "NOT_APPLICABLE": "dim"}
+
+
+def evaluations_table(result, title="Evaluations"):
+    table = Table(title=title, show_lines=False)
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Region", no_wrap=True)
+    table.add_column("Resource", overflow="fold")
+    table.add_column("Compliance", no_wrap=True)
+    table.add_column("Annotation", overflow="fold", ratio=1)
+    for e in result.evaluations:
+        style = STYLES.get(e.compliance, "")
+        table.add_row(e.rule, e.region, e.resource_id, f"[{style}]{e.compliance}[/]", e.annotation)
+    return table
+
+
+def errors_table(result):
+    table = Table(title="Errors (these rules could not look: no result is reported for them)")
+    for column in ("Rule", "Account", "Region", "Message"):
+        table.add_column(column, overflow="fold")
+    for e in result.errors:
+        table.add_row(e.rule, e.account, e.region, f"[red]{e.message}[/]")
+    return table
+
+
+def print_scan(console, result, title="Evaluations"):
+    console.print(evaluations_table(result, title))
+    if result.errors:
+        console.print(errors_table(result))
+    counts = {}
+    for e in result.evaluations:
+        counts[e.compliance] = counts.get(e.compliance, 0) + 1
+    summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items())) or "no evaluations"
+    console.print(f"{summary}; {len(result.errors)} error(s)")

@@ -1,0 +1,9 @@
+"""Seeders: one module per area, each creating resources through public APIs only.
+
+Each returns Seeded entries, so the demo, the closed-loop tests and the CLI tests all know
+which resource each rule should find compliant or not, and with which document parameters a
+non-compliant one is remediated in this account. A new area adds a module and one line here.
+"""
+from . import s3_encryption
+
+SEEDERS = [s3_encryption.seed]
