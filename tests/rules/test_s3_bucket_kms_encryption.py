@@ -1,0 +1,240 @@
+"""S3_BUCKET_KMS_ENCRYPTION through lambda_handler, on moto, scenario by scenario."""
+import copy
+import json
+
+import pytest
+
+from tests.items import s3_bucket_item
+
+RULE = "S3_BUCKET_KMS_ENCRYPTION"
+
+
+@pytest.fixture
+def rule(run_rule):
+    return run_rule(RULE)
+
+
+@pytest.fixture
+def s3(aws):
+    return aws.client("s3")
+
+
+@pytest.fixture
+def kms(aws):
+    return aws.client("kms")
+
+
+@pytest.fixture
+def key(kms):
+    metadata = kms.create_key(Description="data")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/data", TargetKeyId=metadata["KeyId"])
+    return metadata
+
+
+def encrypt(s3, bucket, algorithm, key=None, bucket_key=False):
+    s3.create_bucket(Bucket=bucket)
+    default = {"SSEAlgorithm": algorithm, **({"KMSMasterKeyID": key} if key else {})}
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": bucket_key}]},
+    )
+
+
+def alias_arn(key):
+    return key["Arn"].replace(f"key/{key['KeyId']}", "alias/data")
+
+
+# --- periodic path -------------------------------------------------------------------------
+
+
+def test_periodic_sse_kms_with_enabled_key_is_compliant(rule, s3, key):
+    encrypt(s3, "data-kms", "aws:kms", key["Arn"], bucket_key=True)
+    rule.periodic()
+    assert rule.compliance() == {"data-kms": "COMPLIANT"}
+    assert rule.posted[0]["ComplianceResourceType"] == "AWS::S3::Bucket"
+
+
+def test_periodic_dsse_kms_is_compliant(rule, s3, key):
+    encrypt(s3, "data-dsse", "aws:kms:dsse", key["Arn"])
+    rule.periodic({"RequireBucketKey": "true"})  # DSSE-KMS has no bucket keys: not required of it
+    assert rule.compliance() == {"data-dsse": "COMPLIANT"}
+
+
+def test_periodic_sse_s3_only_is_non_compliant(rule, s3):
+    encrypt(s3, "data-aes", "AES256")
+    rule.periodic()
+    assert rule.compliance() == {"data-aes": "NON_COMPLIANT"}
+    assert "AES256" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_no_default_encryption_is_non_compliant(rule, s3):
+    s3.create_bucket(Bucket="data-plain")
+    rule.periodic()
+    assert rule.compliance() == {"data-plain": "NON_COMPLIANT"}
+    assert "no default encryption" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_wrong_key_is_non_compliant(rule, s3, kms, key):
+    other = kms.create_key()["KeyMetadata"]["Arn"]
+    encrypt(s3, "data-other", "aws:kms", other)
+    rule.periodic({"KmsKeyArns": key["Arn"]})
+    assert rule.compliance() == {"data-other": "NON_COMPLIANT"}
+    assert "not one of KmsKeyArns" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_aws_managed_key_is_non_compliant_when_keys_are_listed(rule, s3, key):
+    encrypt(s3, "data-managed", "aws:kms")
+    rule.periodic({"KmsKeyArns": key["Arn"]})
+    assert rule.compliance() == {"data-managed": "NON_COMPLIANT"}
+    assert "aws/s3" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_alias_arn_in_parameter_matches_key_arn_on_bucket(rule, s3, key):
+    encrypt(s3, "data-alias", "aws:kms", key["Arn"])
+    rule.periodic({"KmsKeyArns": alias_arn(key)})
+    assert rule.compliance() == {"data-alias": "COMPLIANT"}
+
+
+def test_periodic_missing_bucket_key_is_non_compliant_when_required(rule, s3, key):
+    encrypt(s3, "data-nobk", "aws:kms", key["Arn"], bucket_key=False)
+    rule.periodic({"RequireBucketKey": "TRUE"})
+    assert rule.compliance() == {"data-nobk": "NON_COMPLIANT"}
+    assert "Bucket Key" in rule.posted[0]["Annotation"]
+
+
+@pytest.mark.parametrize("state", ["Disabled", "PendingDeletion"])
+def test_periodic_unusable_key_is_non_compliant(rule, s3, kms, key, state):
+    encrypt(s3, "data-dead", "aws:kms", key["Arn"])
+    if state == "Disabled":
+        kms.disable_key(KeyId=key["KeyId"])
+    else:
+        kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    rule.periodic({"KmsKeyArns": key["Arn"]})
+    assert rule.compliance() == {"data-dead": "NON_COMPLIANT"}
+    assert state in rule.posted[0]["Annotation"]
+
+
+def test_periodic_key_that_does_not_exist_is_non_compliant(rule, s3, aws):
+    ghost = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    encrypt(s3, "data-ghost", "aws:kms", ghost)
+    rule.periodic()
+    assert rule.compliance() == {"data-ghost": "NON_COMPLIANT"}
+    assert "NotFound" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_reports_only_this_regions_buckets(rule, s3, aws):
+    encrypt(s3, "data-east", "AES256")
+    aws.client("s3", region_name="eu-west-1").create_bucket(
+        Bucket="data-west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    rule.periodic()
+    assert set(rule.compliance()) == {"data-east"}
+
+
+def test_periodic_makes_only_the_calls_the_question_needs(rule, s3, kms, key):
+    other = kms.create_key()["KeyMetadata"]["Arn"]
+    for i in range(3):
+        encrypt(s3, f"data-shared-{i}", "aws:kms", key["Arn"])
+    encrypt(s3, "data-other", "aws:kms", other)
+    encrypt(s3, "data-aes", "AES256")
+    rule.periodic()
+    assert sorted(rule.calls) == sorted(
+        ["s3.ListBuckets"] + ["s3.GetBucketEncryption"] * 5 + ["kms.DescribeKey"] * 2
+    )
+
+
+# --- change path ---------------------------------------------------------------------------
+
+
+def test_change_sse_kms_item_is_compliant_with_zero_api_calls(rule, key):
+    item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": key["Arn"]}, bucket_key=True)
+    rule.change(item, {"KmsKeyArns": key["Arn"], "RequireBucketKey": "true"})
+    assert rule.compliance() == {"audit-1": "COMPLIANT"}
+    assert rule.calls == []
+
+
+def test_change_sse_s3_item_is_non_compliant(rule):
+    rule.change(s3_bucket_item("audit-1", sse={"sseAlgorithm": "AES256"}))
+    assert rule.compliance() == {"audit-1": "NON_COMPLIANT"}
+    assert rule.calls == []
+
+
+def test_change_item_with_json_string_supplementary_is_read(rule, key):
+    item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": key["Arn"]})
+    supplementary = item["supplementaryConfiguration"]
+    supplementary["ServerSideEncryptionConfiguration"] = json.dumps(supplementary["ServerSideEncryptionConfiguration"])
+    rule.change(item)
+    assert rule.compliance() == {"audit-1": "COMPLIANT"}
+
+
+def test_change_alias_needs_one_lookup_to_match(rule, key):
+    item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": key["Arn"]})
+    rule.change(item, {"KmsKeyArns": alias_arn(key)})
+    assert rule.compliance() == {"audit-1": "COMPLIANT"}
+    assert rule.calls == ["kms.DescribeKey", "kms.DescribeKey"]
+
+
+def test_change_item_without_encryption_data_reads_the_bucket(rule, s3, key):
+    encrypt(s3, "audit-1", "aws:kms", key["Arn"])
+    item = s3_bucket_item("audit-1", sse=None)
+    rule.change(item)
+    assert rule.compliance() == {"audit-1": "COMPLIANT"}
+    assert rule.calls == ["s3.GetBucketEncryption"]
+
+
+@pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
+def test_change_deleted_bucket_is_not_applicable(rule, status):
+    item = s3_bucket_item("gone", sse={"sseAlgorithm": "AES256"})
+    item["configurationItemStatus"] = status
+    rule.change(item)
+    assert rule.compliance() == {"gone": "NOT_APPLICABLE"}
+
+
+def test_change_other_resource_type_is_not_applicable(rule):
+    item = copy.deepcopy(s3_bucket_item("x", sse=None))
+    item["resourceType"] = "AWS::S3::AccountPublicAccessBlock"
+    rule.change(item)
+    assert list(rule.compliance().values()) == ["NOT_APPLICABLE"]
+
+
+# --- parameters and errors -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"KmsKeyArns": "alias/data"}, "KmsKeyArns"),
+        ({"KmsKeyArns": "arn:aws:kms:us-east-1:12345:key/x"}, "KmsKeyArns"),
+        ({"RequireBucketKey": "yes"}, "RequireBucketKey"),
+        ({"KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/abc"}, "Unknown parameter"),
+    ],
+)
+def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameters, message):
+    response = rule.periodic(parameters)
+    assert response["customerErrorCode"] == "InvalidParameterValueException"
+    assert message in response["customerErrorMessage"]
+    assert rule.posted == []
+
+
+def test_access_denied_is_an_error_never_compliant(rule, s3, key, api_error):
+    encrypt(s3, "data-kms", "aws:kms", key["Arn"])
+    api_error("s3", "GetBucketEncryption", "AccessDenied", status=403)
+    response = rule.periodic()
+    assert response["customerErrorCode"] == "AccessDenied"
+    assert rule.posted == []
+
+
+def test_throttling_is_retried_then_evaluated(rule, s3, key, api_error):
+    encrypt(s3, "data-kms", "aws:kms", key["Arn"])
+    throttled = api_error("kms", "DescribeKey", "ThrottlingException", times=2)
+    rule.periodic()
+    assert throttled.sent == 2 and len(throttled.sleeps) >= 2
+    assert rule.compliance() == {"data-kms": "COMPLIANT"}
+
+
+def test_throttled_to_death_is_an_error_never_compliant(rule, s3, key, api_error):
+    encrypt(s3, "data-kms", "aws:kms", key["Arn"])
+    api_error("s3", "GetBucketEncryption", "SlowDown", status=503)
+    response = rule.periodic()
+    assert "internalErrorMessage" in response
+    assert rule.posted == []
