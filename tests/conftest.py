@@ -152,3 +152,28 @@ def api_error(aws, monkeypatch):
         return state
 
     return install
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """One loopback moto server per test process (127.0.0.1 only), stopped at the end."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def server(moto_server, monkeypatch):
+    """AWS_ENDPOINT_URL on the loopback server for this test and its subprocesses; state reset after."""
+    import urllib.request
+
+    from clearsight.endpoints import prepare_session
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    session = prepare_session(boto3.Session(region_name=REGION))
+    yield types.SimpleNamespace(url=moto_server, session=session)
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST"), timeout=10)

@@ -70,3 +70,7 @@ def demo(ctx):
     from .demo import run_demo
 
     sys.exit(run_demo(_catalog(ctx), Console()))
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,7 @@ from botocore.awsrequest import AWSResponse
 from rdklib.clientfactory import ClientFactory as RdklibClientFactory
 
 from .catalog import Rule
+from .endpoints import prepare_session
 from .events import change_event, scheduled_event
 
 _current = contextvars.ContextVar("clearsight_evaluation", default=None)
@@ -64,7 +65,7 @@ class _LocalRun:
     """One rule invocation: the session and region its clients use, and what it posted."""
 
     def __init__(self, session, region):
-        self.session = session
+        self.session = prepare_session(session)
         self.region = region
         self.posted = []
         self._clients = {}
