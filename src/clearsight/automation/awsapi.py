@@ -1,0 +1,133 @@
+"""Calls to AWS the way aws:executeAwsApi names them: boto3 service name + PascalCase operation.
+
+Every call goes through a real boto3 client from the caller's session, so botocore validates
+the request shape exactly as it would against AWS. Calls made during a run (including those a
+script makes through boto3) are recorded from the session's `provide-client-params` event.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+import botocore.session
+from botocore import xform_name
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.validate import validate_parameters
+
+from ..endpoints import prepare_session
+from .errors import StepFailed
+
+READ_ONLY_PREFIXES = ("Get", "Describe", "List", "Head")
+
+
+@lru_cache(maxsize=1)
+def _models() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@lru_cache(maxsize=None)
+def _operations(service: str) -> dict[str, str]:
+    """PascalCase operation name -> boto3 method name, from botocore's service model."""
+    model = _models().get_service_model(service)
+    return {name: xform_name(name) for name in model.operation_names}
+
+
+def check_operation(service: str, api: str) -> str | None:
+    """None when `service`/`api` name a real operation, else what is wrong and the closest names."""
+    services = _models().get_available_services()
+    if service not in services:
+        close = difflib.get_close_matches(service, services, n=3)
+        return f"unknown boto3 service {service!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
+    operations = _operations(service)
+    if api in operations or api in operations.values():
+        return None
+    close = difflib.get_close_matches(api, list(operations), n=3)
+    return f"{service} has no operation {api!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
+
+
+def is_read_only(api: str) -> bool:
+    """Get*/Describe*/List*/Head* operations change nothing; a dry run may send them."""
+    return api.startswith(READ_ONLY_PREFIXES)
+
+
+def operation_name(service: str, api: str) -> str:
+    """The PascalCase name for `api`, which a document may also spell as the boto3 method name."""
+    operations = _operations(service)
+    return api if api in operations else {m: o for o, m in operations.items()}[api]
+
+
+def normalize(value: Any) -> Any:
+    """A boto3 response as the JSON Automation sees: datetimes as ISO strings, bytes as text."""
+    if isinstance(value, dict):
+        return {key: normalize(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalize(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+class ApiCaller:
+    """One run's clients and call log. Use as a context manager to record the session's calls."""
+
+    def __init__(self, session, region: str):
+        self.session = prepare_session(session)
+        self.region = region
+        self.calls: list[tuple[str, str, dict]] = []
+        self._clients: dict[str, Any] = {}
+        self._hook_id = f"clearsight-automation-{id(self)}"
+
+    def __enter__(self) -> "ApiCaller":
+        self.session.events.register("provide-client-params", self._record, unique_id=self._hook_id)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.session.events.unregister("provide-client-params", unique_id=self._hook_id)
+
+    def _record(self, params, model, **_) -> None:
+        self.calls.append((model.service_model.service_name, model.name, _copy(params)))
+
+    def client(self, service: str):
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, region_name=self.region)
+        return self._clients[service]
+
+    def call(self, service: str, api: str, params: dict) -> dict:
+        """Send the call; any AWS or botocore error fails the step with botocore's own message."""
+        problem = check_operation(service, api)
+        if problem:
+            raise StepFailed(problem)
+        method = getattr(self.client(service), _operations(service)[operation_name(service, api)])
+        try:
+            return normalize(method(**params))
+        except (ClientError, BotoCoreError) as error:
+            raise StepFailed(str(error)) from error
+
+    def would_call(self, service: str, api: str, params: dict, *, validate: bool) -> None:
+        """Dry run: log the call without sending it, checking its shape when it is fully resolved."""
+        problem = check_operation(service, api)
+        if problem:
+            raise StepFailed(problem)
+        operation = operation_name(service, api)
+        if validate:
+            shape = _models().get_service_model(service).operation_model(operation).input_shape
+            try:
+                validate_parameters(params, shape)
+            except ParamValidationError as error:
+                raise StepFailed(str(error)) from error
+        self.calls.append((service, operation, _copy(params)))
+
+
+def _copy(params: dict) -> dict:
+    try:
+        return copy.deepcopy(params)
+    except Exception:  # file objects and other uncopyable bodies: keep the references
+        return dict(params)

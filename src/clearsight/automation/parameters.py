@@ -1,0 +1,150 @@
+"""Runtime parameters: checked and coerced to their declared types before anything runs.
+
+Values arrive as Config sends them, strings or lists of strings (StaticValue.Values is a
+list, RESOURCE_ID a string), or as Python values. Every rejection names the parameter and
+says what would fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from .errors import ParameterError
+
+TYPES = ("String", "StringList", "Integer", "Boolean", "StringMap", "MapList")
+
+
+def _base_type(declared: str) -> str:
+    """AWS resource types (AWS::S3::Bucket::Name, AWS::IAM::Role::Arn ...) carry strings."""
+    return "String" if declared.startswith("AWS::") else declared
+
+
+@lru_cache(maxsize=256)
+def compile_pattern(pattern: str) -> re.Pattern:
+    """allowedPattern is a Java regex. Java reads `[\\w-\\/]` as \\w, '-', '/'; Python rejects the
+    range, so a '-' right after a shorthand class is escaped (AWS's own runbooks rely on this)."""
+    return re.compile(re.sub(r"(\\[wWdDsS])-", r"\1\\-", pattern))
+
+
+def declaration_problem(spec: Any) -> str | None:
+    """What is wrong with one `parameters:` entry, if anything."""
+    if not isinstance(spec, dict) or "type" not in spec:
+        return "must be a mapping with a type"
+    if _base_type(str(spec["type"])) not in TYPES:
+        return f"type {spec['type']!r} is not one of {', '.join(TYPES)} or an AWS:: resource type"
+    if "allowedPattern" in spec:
+        try:
+            compile_pattern(str(spec["allowedPattern"]))
+        except re.error as error:
+            return f"allowedPattern does not compile as a Python regular expression: {error}"
+    if "allowedValues" in spec and not isinstance(spec["allowedValues"], list):
+        return "allowedValues must be a list"
+    return None
+
+
+def validate(declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]:
+    """Every declared parameter's typed value (given, else default); ParameterError otherwise."""
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}: this document takes "
+                             f"{', '.join(declared) or 'no parameters'}")
+    values = {}
+    for name, spec in declared.items():
+        kind = _base_type(str(spec["type"]))
+        if name in given:
+            value = _coerce(name, kind, given[name])
+            _check_allowed(name, spec, kind, value)
+        elif "default" in spec:
+            if "{{" in str(spec["default"]):
+                raise ParameterError(f"parameter {name}: its default {spec['default']} is resolved by AWS "
+                                     f"(Parameter Store); pass {name} explicitly to run locally")
+            value = _coerce(name, kind, spec["default"])
+        else:
+            description = f" ({spec['description']})" if spec.get("description") else ""
+            raise ParameterError(f"missing required parameter {name}{description}: pass {name}=<{spec['type']}>; "
+                                 "it has no default")
+        values[name] = value
+    return values
+
+
+def _coerce(name: str, kind: str, value: Any) -> Any:
+    if kind != "StringList" and kind != "MapList" and isinstance(value, list):
+        if len(value) != 1:
+            raise ParameterError(f"parameter {name} is a {kind}: pass one value, not a list of {len(value)}")
+        value = value[0]
+    try:
+        return _CONVERT[kind](value)
+    except (TypeError, ValueError) as error:
+        raise ParameterError(f"parameter {name} must be of type {kind}: {error}") from None
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"got {type(value).__name__} {value!r}; pass a string")
+    return value
+
+
+def _string_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [_string(item) for item in items]
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    raise ValueError(f"got {value!r}; pass a whole number such as 30")
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"got {value!r}; pass true or false")
+
+
+def _json(value: Any, expected: type) -> Any:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(f"{value!r} is not JSON; pass a JSON {expected.__name__}") from None
+    if not isinstance(value, expected):
+        raise ValueError(f"got {type(value).__name__}; pass a JSON {expected.__name__}")
+    return value
+
+
+def _map_list(value: Any) -> list[dict]:
+    items = value if isinstance(value, list) else _json(value, list)
+    return [_json(item, dict) for item in items]
+
+
+_CONVERT = {
+    "String": _string,
+    "StringList": _string_list,
+    "Integer": _integer,
+    "Boolean": _boolean,
+    "StringMap": lambda value: _json(value, dict),
+    "MapList": _map_list,
+}
+
+
+def _check_allowed(name: str, spec: dict, kind: str, value: Any) -> None:
+    items = value if kind == "StringList" else [value]
+    if kind in ("StringMap", "MapList"):
+        return
+    for item in items:
+        text = str(item)
+        allowed = spec.get("allowedValues")
+        if allowed is not None and text not in [str(v) for v in allowed]:
+            raise ParameterError(f"parameter {name}: {text!r} is not an allowed value; pass one of "
+                                 f"{', '.join(str(v) for v in allowed)}")
+        pattern = spec.get("allowedPattern")
+        if pattern is not None and not compile_pattern(str(pattern)).fullmatch(text):
+            raise ParameterError(f"parameter {name}: {text!r} does not match allowedPattern {pattern}; "
+                                 "pass a value that matches it")
