@@ -159,6 +159,9 @@ def moto_server():
     """One loopback moto server per test process (127.0.0.1 only), stopped at the end."""
     from moto.server import ThreadedMotoServer
 
+    from clearsight.sandbox import moto_patches
+
+    moto_patches.apply()  # the server answers from this process's backends
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -35,3 +35,28 @@ def print_scan(console, result, title="Evaluations"):
         counts[e.compliance] = counts.get(e.compliance, 0) + 1
     summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items())) or "no evaluations"
     console.print(f"{summary}; {len(result.errors)} error(s)")
+
+
+def _state(value):
+    if value is None:
+        return "[dim]not reported[/]"
+    if hasattr(value, "compliance"):
+        return f"[{STYLES.get(value.compliance, '')}]{value.compliance}[/]"
+    return f"[red]error: {value.message}[/]"
+
+
+def print_remediation(console, outcome):
+    """The document's steps as the SSM console shows them, then before -> after."""
+    execution = outcome.execution
+    mode = " (dry run)" if execution.dry_run else ""
+    table = Table(title=f"{outcome.document} on {outcome.resource_id}{mode}: {execution.status}")
+    for column in ("Step", "Action", "Status", "Seconds"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Detail", overflow="fold", ratio=1)
+    for step in execution.steps:
+        seconds = f"{step.duration:.2f}" if step.duration is not None else ""
+        table.add_row(step.name, step.action, step.status, seconds, step.failure_message or step.note or "")
+    console.print(table)
+    if execution.failure_message:
+        console.print(f"[red]{execution.failure_message}[/]")
+    console.print(f"{outcome.rule} {outcome.resource_id}: {_state(outcome.before)} -> {_state(outcome.after)}")

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import boto3
 from moto import mock_aws
 
+from . import moto_patches
 from .estate import SEEDERS
 from .seeded import Seeded
 
@@ -23,7 +24,7 @@ SANDBOX_ENV = {
     "AWS_REGION": DEFAULT_REGION,
 }
 
-__all__ = ["DEFAULT_REGION", "Seeded", "embedded_account", "seed_estate"]
+__all__ = ["DEFAULT_REGION", "Seeded", "embedded_account", "remediation_parameters", "seed_estate"]
 
 
 @contextmanager
@@ -41,7 +42,8 @@ def _isolated_environment():
 
 @contextmanager
 def embedded_account(region: str = DEFAULT_REGION):
-    """Yield a boto3 session on a fresh, empty moto account."""
+    """Yield a boto3 session on a fresh, empty moto account (with moto_patches applied)."""
+    moto_patches.apply()
     with _isolated_environment(), mock_aws():
         boto3.setup_default_session(region_name=region)
         yield boto3.DEFAULT_SESSION
@@ -50,3 +52,12 @@ def embedded_account(region: str = DEFAULT_REGION):
 def seed_estate(session, region: str = DEFAULT_REGION) -> list[Seeded]:
     """Create every area's compliant and non-compliant resources; say what each should be."""
     return [seeded for seeder in SEEDERS for seeded in seeder(session, region)]
+
+
+def remediation_parameters(seeded: list[Seeded]) -> dict[str, dict]:
+    """Per rule, the document parameters valid in this account (a key ARN, the role).
+
+    They never depend on the resource (RESOURCE_ID does), so they serve every finding of the
+    rule, including resources another area's seeder made.
+    """
+    return {entry.rule: entry.remediation_parameters for entry in seeded if entry.remediation_parameters}
