@@ -52,3 +52,14 @@ def s3_bucket_item(bucket, sse, bucket_key=False, public_access_block=None, poli
         supplementary["BucketPolicy"] = {"policyText": policy}
     configuration = {"name": bucket, "owner": {"displayName": None, "id": "0123abcd"}, "creationDate": "2024-01-15T08:00:00.000Z"}
     return item("AWS::S3::Bucket", bucket, configuration, supplementary, arn=f"arn:aws:s3:::{bucket}")
+
+
+def account_public_access_block_item(block_public_acls=True, ignore_public_acls=True, block_public_policy=True, restrict_public_buckets=True):
+    """An AWS::S3::AccountPublicAccessBlock item: resourceId is the account id, no ARN (rdk example CI)."""
+    configuration = {
+        "blockPublicAcls": block_public_acls,
+        "ignorePublicAcls": ignore_public_acls,
+        "blockPublicPolicy": block_public_policy,
+        "restrictPublicBuckets": restrict_public_buckets,
+    }
+    return item("AWS::S3::AccountPublicAccessBlock", ACCOUNT, configuration, name=ACCOUNT)

@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
 from config_items import MISSING, supplementary
+from kms_keys import describe_keys, key_is_allowed, unusable
 from rule_parameters import KMS_KEY_OR_ALIAS_ARN, parse_bool, parse_csv, reject_unknown
 
 APPLICABLE_RESOURCES = ["AWS::S3::Bucket"]
@@ -70,15 +71,15 @@ def assess(rules, params, keys):
     if not kms_rules:
         return ComplianceType.NON_COMPLIANT, f"Default encryption is {rules[0][0]}, not SSE-KMS. {FIX}"
     algorithm, key, bucket_key = kms_rules[0]
-    described = keys.get(key) if key else None
-    if described is not None and described["KeyState"] != "Enabled":
+    described = unusable(key, keys)
+    if described:
         return (
             ComplianceType.NON_COMPLIANT,
             f"KMS key {described['Arn']} is {described['KeyState']}: objects cannot be encrypted. "
             "Enable the key or switch the bucket to an enabled approved key.",
         )
     allowed = params["KmsKeyArns"]
-    if allowed and not key_is_allowed(key, described, allowed, keys):
+    if allowed and not key_is_allowed(key, allowed, keys):
         shown = key or "the AWS managed key aws/s3"
         return ComplianceType.NON_COMPLIANT, f"Bucket is encrypted with {shown}, not one of KmsKeyArns. {FIX}"
     if params["RequireBucketKey"] and algorithm == "aws:kms" and not bucket_key:
@@ -87,30 +88,6 @@ def assess(rules, params, keys):
             "SSE-KMS without an S3 Bucket Key (RequireBucketKey is true). Enable BucketKeyEnabled on the bucket.",
         )
     return ComplianceType.COMPLIANT, f"Default encryption is {algorithm} with {key or 'aws/s3'}."
-
-
-def key_is_allowed(key, described, allowed, keys):
-    """A key matches by its literal reference or, once described, by the key ARN behind it."""
-    if not key:
-        return False
-    if key in allowed:
-        return True
-    key_arn = described["Arn"] if described else None
-    return key_arn is not None and any(keys.get(entry, {}).get("Arn") == key_arn for entry in allowed)
-
-
-def describe_keys(kms_client, references):
-    """DescribeKey once per distinct reference; a key that does not exist is reported as such."""
-    described = {}
-    for reference in sorted(set(references)):
-        try:
-            metadata = kms_client.describe_key(KeyId=reference)["KeyMetadata"]
-            described[reference] = {"Arn": metadata["Arn"], "KeyState": metadata["KeyState"]}
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "NotFoundException":
-                raise
-            described[reference] = {"Arn": reference, "KeyState": "NotFound"}
-    return described
 
 
 def needs_lookup(rules, params):

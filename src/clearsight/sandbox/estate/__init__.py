@@ -4,6 +4,6 @@ Each returns Seeded entries, so the demo, the closed-loop tests and the CLI test
 which resource each rule should find compliant or not, and with which document parameters a
 non-compliant one is remediated in this account. A new area adds a module and one line here.
 """
-from . import s3_encryption
+from . import log_groups, s3_encryption, s3_public_access
 
-SEEDERS = [s3_encryption.seed]
+SEEDERS = [s3_encryption.seed, log_groups.seed, s3_public_access.seed]

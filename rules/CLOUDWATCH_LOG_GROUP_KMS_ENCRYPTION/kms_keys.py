@@ -1,0 +1,1 @@
+../_shared/kms_keys.py

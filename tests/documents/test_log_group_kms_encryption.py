@@ -1,0 +1,172 @@
+"""Clearsight-LogGroupKmsEncryption run by the local Automation engine against moto.
+
+The closed loop: the seeded non-compliant log groups are found by the rule, remediated, found
+compliant, and a second run changes nothing. moto lacks AssociateKmsKey: the sandbox's
+moto_patches stand in for it (tests/sandbox/test_moto_patches.py).
+"""
+import json
+
+import pytest
+
+from clearsight.automation import ParameterError, load_document, run_document
+from clearsight.automation.parameters import validate
+from clearsight.sandbox import moto_patches
+from clearsight.sandbox.estate import log_groups
+from tests.conftest import ACCOUNT, REGION
+from tests.documents.runs import config_parameters, iam_actions, mutating_calls, verdicts
+
+RULE = "CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/clearsight-remediation"
+IAM_ACTION = {
+    ("logs", "DescribeLogGroups"): "logs:DescribeLogGroups",
+    ("logs", "AssociateKmsKey"): "logs:AssociateKmsKey",
+    ("kms", "GetKeyPolicy"): "kms:GetKeyPolicy",
+}
+
+
+@pytest.fixture
+def document(catalog):
+    return catalog.documents["Clearsight-LogGroupKmsEncryption"]
+
+
+@pytest.fixture
+def run(aws, document):
+    moto_patches.apply()
+    return lambda parameters, **kwargs: run_document(document.path, parameters, aws, **kwargs)
+
+
+@pytest.fixture
+def seeded(aws):
+    return log_groups.seed(aws, REGION)
+
+
+@pytest.fixture
+def logs(aws):
+    return aws.client("logs")
+
+
+@pytest.fixture
+def kms(aws):
+    return aws.client("kms")
+
+
+def kms_key_of(logs, name):
+    return next(g.get("kmsKeyId") for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] if g["logGroupName"] == name)
+
+
+def key_with_policy(kms, statements):
+    admin = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [admin, *statements]})
+    return kms.create_key(Policy=policy)["KeyMetadata"]["Arn"]
+
+
+def logs_statement(**overrides):
+    return {
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{REGION}.amazonaws.com"},
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        **overrides,
+    }
+
+
+def test_closed_loop_remediates_every_seeded_finding_and_a_second_run_changes_nothing(run_rule, run, seeded, logs):
+    findings = [s for s in seeded if s.expected == "NON_COMPLIANT"]
+    assert {s.resource_id: "NON_COMPLIANT" for s in findings}.items() <= verdicts(run_rule, RULE).items()
+    for finding in findings:
+        parameters = {**finding.remediation_parameters, "LogGroupName": finding.resource_id}
+        first = run(parameters)
+        assert first.status == "Success", first.failure_message
+        assert mutating_calls(first) == ["logs.AssociateKmsKey"]
+        assert kms_key_of(logs, finding.resource_id) == parameters["KmsKeyArn"]
+        second = run(parameters)
+        assert second.status == "Success", second.failure_message
+        assert mutating_calls(second) == []
+        assert [s.name for s in second.steps] == ["CheckLogGroup", "ChooseAction", "VerifyEncryption"]
+    assert set(verdicts(run_rule, RULE).values()) == {"COMPLIANT"}
+
+
+def test_key_policy_without_cloudwatch_logs_fails_saying_what_to_add(run, logs, kms):
+    key = key_with_policy(kms, [])
+    logs.create_log_group(logGroupName="/app/plain")
+    execution = run({"LogGroupName": "/app/plain", "KmsKeyArn": key, "AutomationAssumeRole": ROLE})
+    assert execution.status == "Failed"
+    assert "Step CheckKeyPolicy Failed" in execution.failure_message
+    assert f'Principal {{"Service": "logs.{REGION}.amazonaws.com"}}' in execution.failure_message
+    assert "kms:GenerateDataKey*" in execution.failure_message
+    assert mutating_calls(execution) == []
+    assert kms_key_of(logs, "/app/plain") is None
+
+
+def test_key_policy_for_other_log_groups_only_fails(run, logs, kms):
+    other_groups = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*"
+    key = key_with_policy(kms, [logs_statement(Condition={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": other_groups}})])
+    logs.create_log_group(logGroupName="/app/plain")
+    execution = run({"LogGroupName": "/app/plain", "KmsKeyArn": key, "AutomationAssumeRole": ROLE})
+    assert execution.status == "Failed"
+    assert "log-group:/app/plain" in execution.failure_message
+    assert kms_key_of(logs, "/app/plain") is None
+
+
+def test_key_policy_missing_one_action_names_it(run, logs, kms):
+    statement = logs_statement(Action=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:Describe*"])
+    key = key_with_policy(kms, [statement])
+    logs.create_log_group(logGroupName="/app/plain")
+    execution = run({"LogGroupName": "/app/plain", "KmsKeyArn": key, "AutomationAssumeRole": ROLE})
+    assert execution.status == "Failed"
+    assert "not allowed: kms:GenerateDataKey)" in execution.failure_message
+
+
+def test_replaces_a_different_key(run, logs, kms):
+    old, new = (key_with_policy(kms, [logs_statement()]) for _ in range(2))
+    logs.create_log_group(logGroupName="/app/api", kmsKeyId=old)
+    logs.create_log_group(logGroupName="/app/api-v2")  # shares the prefix: must not be mistaken for it
+    execution = run({"LogGroupName": "/app/api", "KmsKeyArn": new, "AutomationAssumeRole": ROLE})
+    assert execution.status == "Success", execution.failure_message
+    assert execution.outputs == {"CheckLogGroup.CurrentKmsKeyId": old}
+    assert (kms_key_of(logs, "/app/api"), kms_key_of(logs, "/app/api-v2")) == (new, None)
+
+
+def test_missing_log_group_fails_clearly(run, logs, kms):
+    logs.create_log_group(logGroupName="/app/api-v2")
+    key = key_with_policy(kms, [logs_statement()])
+    execution = run({"LogGroupName": "/app/api", "KmsKeyArn": key, "AutomationAssumeRole": ROLE})
+    assert execution.status == "Failed"
+    assert "Log group /app/api does not exist" in execution.failure_message
+    assert mutating_calls(execution) == []
+
+
+def test_dry_run_changes_nothing(run, seeded, logs):
+    finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
+    execution = run({**finding.remediation_parameters, "LogGroupName": finding.resource_id}, dry_run=True)
+    assert execution.status == "Success"
+    assert mutating_calls(execution) == []
+    assert kms_key_of(logs, finding.resource_id) is None
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"LogGroupName": "/app/with space"},
+        {"KmsKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/logs"},  # CloudWatch Logs takes key ARNs only
+        {"AutomationAssumeRole": "clearsight-remediation"},
+    ],
+)
+def test_bad_parameters_are_rejected_before_any_call(run, override):
+    parameters = {"LogGroupName": "/app/api", "KmsKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/abc", "AutomationAssumeRole": ROLE}
+    with pytest.raises(ParameterError, match=next(iter(override))):
+        run({**parameters, **override})
+
+
+def test_policy_grants_exactly_what_a_remediating_run_calls(run, seeded, document):
+    finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
+    execution = run({**finding.remediation_parameters, "LogGroupName": finding.resource_id})
+    granted = {action for statement in document.policy["Statement"] for action in statement["Action"]}
+    assert iam_actions(execution, IAM_ACTION) == granted
+
+
+def test_the_rules_remediation_block_fills_every_parameter_validly(catalog, document):
+    given = config_parameters(catalog.rule(RULE), "/clearsight/demo/plain")
+    values = validate(load_document(document.path).parameters, given)
+    assert values["LogGroupName"] == "/clearsight/demo/plain"
+    assert set(given) == set(document.content["parameters"])

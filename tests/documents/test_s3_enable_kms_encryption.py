@@ -1,0 +1,179 @@
+"""Clearsight-S3EnableKmsEncryption run by the local Automation engine against moto.
+
+The closed loop on the seeded buckets, then what the document must keep: everything on the
+bucket that is not its default encryption, and its word (a second run changes nothing).
+"""
+import json
+
+import pytest
+
+from clearsight.automation import ParameterError, load_document, run_document
+from clearsight.automation.parameters import validate
+from clearsight.sandbox.estate import s3_encryption
+from tests.conftest import ACCOUNT, REGION
+from tests.documents.runs import config_parameters, iam_actions, mutating_calls, verdicts
+
+RULE = "S3_BUCKET_KMS_ENCRYPTION"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/clearsight-remediation"
+IAM_ACTION = {
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "PutBucketEncryption"): "s3:PutEncryptionConfiguration",
+    ("kms", "DescribeKey"): "kms:DescribeKey",
+}
+
+
+@pytest.fixture
+def document(catalog):
+    return catalog.documents["Clearsight-S3EnableKmsEncryption"]
+
+
+@pytest.fixture
+def run(aws, document):
+    return lambda parameters, **kwargs: run_document(document.path, parameters, aws, **kwargs)
+
+
+@pytest.fixture
+def seeded(aws):
+    return s3_encryption.seed(aws, REGION)
+
+
+@pytest.fixture
+def s3(aws):
+    return aws.client("s3")
+
+
+@pytest.fixture
+def key(aws):
+    kms = aws.client("kms")
+    metadata = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/data", TargetKeyId=metadata["KeyId"])
+    return metadata
+
+
+def encryption(s3, bucket):
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    default = rule["ApplyServerSideEncryptionByDefault"]
+    return default["SSEAlgorithm"], default.get("KMSMasterKeyID"), rule.get("BucketKeyEnabled", False)
+
+
+def parameters(bucket, key_arn, **more):
+    return {"BucketName": bucket, "KmsKeyArn": key_arn, "AutomationAssumeRole": ROLE, **more}
+
+
+def test_closed_loop_remediates_every_seeded_finding_and_a_second_run_changes_nothing(run_rule, run, seeded, s3):
+    findings = [s for s in seeded if s.expected == "NON_COMPLIANT"]
+    assert {s.resource_id: "NON_COMPLIANT" for s in findings}.items() <= verdicts(run_rule, RULE).items()
+    for finding in findings:
+        first = run({**finding.remediation_parameters, "BucketName": finding.resource_id})
+        assert first.status == "Success", first.failure_message
+        assert mutating_calls(first) == ["s3.PutBucketEncryption"]
+        assert encryption(s3, finding.resource_id) == ("aws:kms", finding.remediation_parameters["KmsKeyArn"], True)
+        second = run({**finding.remediation_parameters, "BucketName": finding.resource_id})
+        assert second.status == "Success", second.failure_message
+        assert mutating_calls(second) == []
+        assert [s.name for s in second.steps] == ["CheckEncryption", "ChooseAction", "VerifyAlgorithm", "VerifyKey"]
+    assert set(verdicts(run_rule, RULE).values()) == {"COMPLIANT"}
+
+
+def test_bucket_without_default_encryption_is_remediated(run, s3, key):
+    s3.create_bucket(Bucket="data-plain")
+    execution = run(parameters("data-plain", key["Arn"]))
+    assert execution.status == "Success", execution.failure_message
+    assert execution.outputs == {"CheckEncryption.CurrentEncryption": "none key=- bucketKey=False"}
+    assert encryption(s3, "data-plain") == ("aws:kms", key["Arn"], True)
+
+
+def test_everything_else_on_the_bucket_is_kept(run, s3, key):
+    bucket = "data-kept"
+    s3.create_bucket(Bucket=bucket)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                         "Resource": f"arn:aws:s3:::{bucket}/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "owner", "Value": "audit"}]})
+
+    def state():
+        return (
+            s3.get_bucket_policy(Bucket=bucket)["Policy"],
+            s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"],
+            s3.get_bucket_versioning(Bucket=bucket)["Status"],
+            s3.get_bucket_tagging(Bucket=bucket)["TagSet"],
+        )
+
+    before = state()
+    assert run(parameters(bucket, key["Arn"])).status == "Success"
+    assert state() == before
+    assert encryption(s3, bucket)[:2] == ("aws:kms", key["Arn"])
+
+
+def test_alias_arn_is_set_and_the_rule_accepts_it(run_rule, run, s3, key):
+    alias_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/data"
+    s3.create_bucket(Bucket="data-alias")
+    assert run(parameters("data-alias", alias_arn)).status == "Success"
+    assert encryption(s3, "data-alias") == ("aws:kms", alias_arn, True)
+    assert verdicts(run_rule, RULE, {"KmsKeyArns": key["Arn"]}) == {"data-alias": "COMPLIANT"}
+
+
+def test_bucket_key_setting_is_part_of_the_check(run, s3, key):
+    s3.create_bucket(Bucket="data-bk")
+    assert run(parameters("data-bk", key["Arn"], BucketKeyEnabled=False)).status == "Success"
+    assert encryption(s3, "data-bk") == ("aws:kms", key["Arn"], False)
+    again = run(parameters("data-bk", key["Arn"], BucketKeyEnabled="true"))  # as Config passes it
+    assert mutating_calls(again) == ["s3.PutBucketEncryption"]
+    assert encryption(s3, "data-bk") == ("aws:kms", key["Arn"], True)
+
+
+@pytest.mark.parametrize("state", ["Disabled", "PendingDeletion"])
+def test_unusable_key_is_refused_before_anything_changes(run, aws, s3, key, state):
+    kms = aws.client("kms")
+    if state == "Disabled":
+        kms.disable_key(KeyId=key["KeyId"])
+    else:
+        kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    s3.create_bucket(Bucket="data-aes")
+    s3.put_bucket_encryption(Bucket="data-aes", ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    execution = run(parameters("data-aes", key["Arn"]))
+    assert execution.status == "Failed"
+    assert "Step AssertKeyEnabled Failed" in execution.failure_message and state in execution.failure_message
+    assert mutating_calls(execution) == []
+    assert encryption(s3, "data-aes") == ("AES256", None, False)
+
+
+def test_dry_run_changes_nothing(run, s3, seeded):
+    finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
+    before = encryption(s3, finding.resource_id)
+    execution = run({**finding.remediation_parameters, "BucketName": finding.resource_id}, dry_run=True)
+    assert execution.status == "Success"
+    assert mutating_calls(execution) == []
+    assert encryption(s3, finding.resource_id) == before
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"BucketName": "Data_Bucket"},
+        {"KmsKeyArn": "alias/data"},
+        {"BucketKeyEnabled": "yes"},
+        {"AutomationAssumeRole": "arn:aws:iam::123:role/x"},
+    ],
+)
+def test_bad_parameters_are_rejected_before_any_call(run, override):
+    with pytest.raises(ParameterError, match=next(iter(override))):
+        run({**parameters("data-ok", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/abc"), **override})
+
+
+def test_policy_grants_exactly_what_a_remediating_run_calls(run, seeded, document):
+    finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
+    execution = run({**finding.remediation_parameters, "BucketName": finding.resource_id})
+    granted = {action for statement in document.policy["Statement"] for action in statement["Action"]}
+    assert iam_actions(execution, IAM_ACTION) == granted
+
+
+def test_the_rules_remediation_block_fills_every_parameter_validly(catalog, document):
+    given = config_parameters(catalog.rule(RULE), "clearsight-demo-sse-s3")
+    values = validate(load_document(document.path).parameters, given)
+    assert values["BucketName"] == "clearsight-demo-sse-s3"
+    assert set(given) == set(document.content["parameters"])

@@ -1,0 +1,315 @@
+"""S3_BUCKET_PUBLIC_ACCESS_PROHIBITED through lambda_handler, on moto, scenario by scenario."""
+import json
+
+import pytest
+
+from tests.items import ACCOUNT, s3_bucket_item
+
+RULE = "S3_BUCKET_PUBLIC_ACCESS_PROHIBITED"
+ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+
+
+@pytest.fixture
+def rule(run_rule):
+    return run_rule(RULE)
+
+
+@pytest.fixture
+def s3(aws):
+    return aws.client("s3")
+
+
+@pytest.fixture
+def s3control(aws):
+    return aws.client("s3control")
+
+
+def policy(bucket, principal="*", condition=None, effect="Allow", sid="PublicRead"):
+    statement = {"Sid": sid, "Effect": effect, "Principal": principal, "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def bucket(s3, name, bucket_policy=None, acl=None, block=None, ownership=None):
+    s3.create_bucket(Bucket=name)
+    if bucket_policy:
+        s3.put_bucket_policy(Bucket=name, Policy=bucket_policy)
+    if acl:
+        s3.put_bucket_acl(Bucket=name, ACL=acl)
+    if ownership:
+        s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": ownership}]})
+    if block:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
+    return name
+
+
+def account_block(s3control, **flags):
+    s3control.put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=flags)
+
+
+# --- periodic path: compliant and each way of being public ---------------------------------
+
+
+def test_periodic_private_bucket_is_compliant(rule, s3):
+    bucket(s3, "private-data")
+    rule.periodic()
+    assert rule.compliance() == {"private-data": "COMPLIANT"}
+    assert rule.posted[0]["ComplianceResourceType"] == "AWS::S3::Bucket"
+    assert rule.posted[0]["Annotation"].startswith("Not public")
+
+
+@pytest.mark.parametrize(
+    "principal", ["*", {"AWS": "*"}, {"AWS": ["arn:aws:iam::111122223333:root", "*"]}], ids=["star", "aws-star", "list-with-star"]
+)
+def test_periodic_policy_open_to_everyone_is_non_compliant(rule, s3, principal):
+    bucket(s3, "site", policy("site", principal))
+    rule.periodic()
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+    annotation = rule.posted[0]["Annotation"]
+    assert "policy statement Sid 'PublicRead'" in annotation and "RestrictPublicBuckets is off" in annotation
+    assert "Clearsight-S3BucketBlockPublicAccess" in annotation and len(annotation) < 256
+
+
+def test_periodic_policy_to_a_fixed_account_is_compliant(rule, s3):
+    bucket(s3, "shared", policy("shared", {"AWS": "arn:aws:iam::111122223333:root"}))
+    rule.periodic()
+    assert rule.compliance() == {"shared": "COMPLIANT"}
+
+
+def test_periodic_condition_that_pins_is_compliant_and_one_that_does_not_is_not(rule, s3):
+    bucket(s3, "via-endpoint", policy("via-endpoint", condition={"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}))
+    bucket(s3, "tls-only", policy("tls-only", condition={"Bool": {"aws:SecureTransport": "true"}}))
+    rule.periodic()
+    assert rule.compliance() == {"via-endpoint": "COMPLIANT", "tls-only": "NON_COMPLIANT"}
+
+
+def test_periodic_source_ip_anywhere_is_public_and_a_24_is_not(rule, s3):
+    bucket(s3, "ip-any", policy("ip-any", condition={"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}))
+    bucket(s3, "ip-office", policy("ip-office", condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}))
+    rule.periodic()
+    assert rule.compliance() == {"ip-any": "NON_COMPLIANT", "ip-office": "COMPLIANT"}
+
+
+def test_periodic_deny_only_policy_is_compliant(rule, s3):
+    bucket(s3, "tls-enforced", policy("tls-enforced", effect="Deny", condition={"Bool": {"aws:SecureTransport": "false"}}))
+    rule.periodic()
+    assert rule.compliance() == {"tls-enforced": "COMPLIANT"}
+
+
+@pytest.mark.parametrize("acl, group", [("public-read", "AllUsers"), ("authenticated-read", "AuthenticatedUsers")])
+def test_periodic_public_acl_is_non_compliant(rule, s3, acl, group):
+    bucket(s3, "acl-open", acl=acl)
+    rule.periodic()
+    assert rule.compliance() == {"acl-open": "NON_COMPLIANT"}
+    assert f"ACL grant READ to {group}" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_public_acl_with_bucket_owner_enforced_is_compliant(rule, s3):
+    bucket(s3, "acl-disabled", acl="public-read", ownership="BucketOwnerEnforced")
+    rule.periodic()
+    assert rule.compliance() == {"acl-disabled": "COMPLIANT"}
+
+
+def test_periodic_public_acl_with_ignore_public_acls_on_the_bucket_is_compliant(rule, s3):
+    bucket(s3, "acl-ignored", acl="public-read", block={"IgnorePublicAcls": True})
+    rule.periodic()
+    assert rule.compliance() == {"acl-ignored": "COMPLIANT"}
+
+
+def test_periodic_public_acl_with_ignore_public_acls_on_the_account_is_compliant(rule, s3, s3control):
+    bucket(s3, "acl-ignored", acl="public-read")
+    account_block(s3control, IgnorePublicAcls=True)
+    rule.periodic()
+    assert rule.compliance() == {"acl-ignored": "COMPLIANT"}
+
+
+def test_periodic_public_policy_restricted_at_account_level_is_compliant(rule, s3, s3control):
+    bucket(s3, "site", policy("site"))
+    account_block(s3control, RestrictPublicBuckets=True)
+    rule.periodic()
+    assert rule.compliance() == {"site": "COMPLIANT"}
+
+
+def test_periodic_public_policy_restricted_at_bucket_level_is_compliant(rule, s3):
+    bucket(s3, "site", policy("site"), block={"RestrictPublicBuckets": True})
+    rule.periodic()
+    assert rule.compliance() == {"site": "COMPLIANT"}
+
+
+def test_periodic_block_public_policy_alone_does_not_neutralise_an_existing_policy(rule, s3, s3control):
+    bucket(s3, "site", policy("site"), block={"BlockPublicPolicy": True, "BlockPublicAcls": True})
+    account_block(s3control, BlockPublicPolicy=True, BlockPublicAcls=True)
+    rule.periodic()
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+
+
+def test_periodic_exempt_bucket_is_compliant_and_said_so(rule, s3):
+    bucket(s3, "www-example", policy("www-example"))
+    bucket(s3, "site", policy("site"))
+    rule.periodic({"ExemptBuckets": "www-example, other-site"})
+    assert rule.compliance() == {"www-example": "COMPLIANT", "site": "NON_COMPLIANT"}
+    assert "ExemptBuckets" in next(e["Annotation"] for e in rule.posted if e["ComplianceResourceId"] == "www-example")
+
+
+def test_periodic_reports_only_this_regions_buckets(rule, s3, aws):
+    bucket(s3, "east-data")
+    aws.client("s3", region_name="eu-west-1").create_bucket(
+        Bucket="west-data", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    rule.periodic()
+    assert set(rule.compliance()) == {"east-data"}
+
+
+def test_periodic_makes_only_the_calls_the_question_needs(rule, s3, s3control):
+    bucket(s3, "blocked", policy("blocked"), block=ALL_ON)  # BPA: 1 call, settled
+    bucket(s3, "open-policy", policy("open-policy"))  # BPA + policy: public, ACL not read
+    bucket(s3, "private")  # BPA + policy + ACL (private): ownership not read
+    bucket(s3, "acl-disabled", acl="public-read", ownership="BucketOwnerEnforced")  # BPA + policy + ACL + ownership
+    rule.periodic()
+    assert sorted(rule.calls) == sorted(
+        ["s3.ListBuckets", "s3control.GetPublicAccessBlock"]
+        + ["s3.GetPublicAccessBlock"] * 4
+        + ["s3.GetBucketPolicy"] * 3
+        + ["s3.GetBucketAcl"] * 2
+        + ["s3.GetBucketOwnershipControls"]
+    )
+    assert rule.compliance() == {"blocked": "COMPLIANT", "open-policy": "NON_COMPLIANT", "private": "COMPLIANT", "acl-disabled": "COMPLIANT"}
+
+
+def test_periodic_account_block_settles_every_bucket_without_reading_them(rule, s3, s3control):
+    for name in ("site-a", "site-b"):
+        bucket(s3, name, policy(name), acl="public-read")
+    account_block(s3control, **ALL_ON)
+    rule.periodic({"ExemptBuckets": "site-b"})
+    assert sorted(rule.calls) == ["s3.ListBuckets", "s3control.GetPublicAccessBlock"]
+    assert rule.compliance() == {"site-a": "COMPLIANT", "site-b": "COMPLIANT"}
+
+
+def test_periodic_no_buckets_reads_nothing_more(rule):
+    rule.periodic()
+    assert rule.calls == ["s3.ListBuckets"]
+
+
+# --- change path ---------------------------------------------------------------------------
+
+
+ITEM_ALL_ON = {"blockPublicAcls": True, "ignorePublicAcls": True, "blockPublicPolicy": True, "restrictPublicBuckets": True}
+ITEM_PUBLIC_ACL = (
+    '{"grantSet":null,"grantList":[{"grantee":{"id":"0123abcd","displayName":null},"permission":"FullControl"},'
+    '{"grantee":"AllUsers","permission":"Read"}],"owner":{"displayName":null,"id":"0123abcd"},"isRequesterCharged":false}'
+)
+
+
+def test_change_blocked_bucket_is_compliant_with_zero_api_calls(rule):
+    rule.change(s3_bucket_item("site", sse=None, public_access_block=ITEM_ALL_ON, policy=policy("site")))
+    assert rule.compliance() == {"site": "COMPLIANT"}
+    assert rule.calls == []
+
+
+def test_change_public_policy_item_is_non_compliant_after_reading_the_account_once(rule):
+    rule.change(s3_bucket_item("site", sse=None, policy=policy("site"), public_access_block={**ITEM_ALL_ON, "restrictPublicBuckets": False}))
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+    assert rule.calls == ["s3control.GetPublicAccessBlock"]
+
+
+def test_change_public_policy_item_restricted_by_the_account_is_compliant(rule, s3control):
+    account_block(s3control, RestrictPublicBuckets=True, IgnorePublicAcls=True)
+    rule.change(s3_bucket_item("site", sse=None, policy=policy("site")))
+    assert rule.compliance() == {"site": "COMPLIANT"}
+    assert rule.calls == ["s3control.GetPublicAccessBlock"]
+
+
+def test_change_public_acl_item_reads_ownership_before_saying_anything(rule, s3):
+    bucket(s3, "acl-open")
+    rule.change(s3_bucket_item("acl-open", sse=None, acl=ITEM_PUBLIC_ACL, policy=None))
+    assert rule.compliance() == {"acl-open": "NON_COMPLIANT"}
+    assert "AllUsers" in rule.posted[0]["Annotation"]
+    assert sorted(rule.calls) == ["s3.GetBucketOwnershipControls", "s3.GetBucketPolicy", "s3control.GetPublicAccessBlock"]
+
+
+def test_change_public_acl_item_on_a_bucket_owner_enforced_bucket_is_compliant(rule, s3):
+    bucket(s3, "acl-disabled", ownership="BucketOwnerEnforced")
+    item = s3_bucket_item("acl-disabled", sse=None, acl=ITEM_PUBLIC_ACL)
+    item["supplementaryConfiguration"]["BucketPolicy"] = {"policyText": None}
+    rule.change(item)
+    assert rule.compliance() == {"acl-disabled": "COMPLIANT"}
+    assert "s3.GetBucketOwnershipControls" in rule.calls
+
+
+def test_change_item_with_json_string_supplementary_is_read(rule):
+    item = s3_bucket_item("site", sse=None, policy=policy("site"), public_access_block=ITEM_ALL_ON)
+    for key in ("BucketPolicy", "PublicAccessBlockConfiguration"):
+        item["supplementaryConfiguration"][key] = json.dumps(item["supplementaryConfiguration"][key])
+    rule.change(item)
+    assert rule.compliance() == {"site": "COMPLIANT"}
+    assert rule.calls == []
+
+
+def test_change_item_without_policy_or_acl_data_reads_the_bucket(rule, s3):
+    bucket(s3, "site", policy("site"))
+    item = s3_bucket_item("site", sse=None)
+    del item["supplementaryConfiguration"]["AccessControlList"]
+    rule.change(item)
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+    assert sorted(rule.calls) == ["s3.GetBucketPolicy", "s3control.GetPublicAccessBlock"]
+
+
+def test_change_exempt_bucket_is_compliant_with_zero_api_calls(rule):
+    rule.change(s3_bucket_item("www-example", sse=None, policy=policy("www-example")), {"ExemptBuckets": "www-example"})
+    assert rule.compliance() == {"www-example": "COMPLIANT"}
+    assert rule.calls == []
+
+
+@pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
+def test_change_deleted_bucket_is_not_applicable(rule, status):
+    item = s3_bucket_item("gone", sse=None, policy=policy("gone"))
+    item["configurationItemStatus"] = status
+    rule.change(item)
+    assert rule.compliance() == {"gone": "NOT_APPLICABLE"}
+
+
+def test_change_other_resource_type_is_not_applicable(rule):
+    item = s3_bucket_item("x", sse=None)
+    item["resourceType"] = "AWS::S3::AccountPublicAccessBlock"
+    rule.change(item)
+    assert list(rule.compliance().values()) == ["NOT_APPLICABLE"]
+
+
+# --- parameters and errors -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parameters, message",
+    [({"ExemptBuckets": "Not_A_Bucket"}, "ExemptBuckets"), ({"ExemptBucket": "site"}, "Unknown parameter")],
+)
+def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameters, message):
+    response = rule.periodic(parameters)
+    assert response["customerErrorCode"] == "InvalidParameterValueException"
+    assert message in response["customerErrorMessage"]
+    assert rule.posted == []
+
+
+@pytest.mark.parametrize("service, operation", [("s3", "GetBucketPolicy"), ("s3control", "GetPublicAccessBlock")])
+def test_access_denied_is_an_error_never_compliant(rule, s3, api_error, service, operation):
+    bucket(s3, "site", policy("site"))
+    api_error(service, operation, "AccessDenied", status=403)
+    response = rule.periodic()
+    assert response["customerErrorCode"] == "AccessDenied"
+    assert rule.posted == []
+
+
+def test_throttling_is_retried_then_evaluated(rule, s3, api_error):
+    bucket(s3, "site", policy("site"))
+    throttled = api_error("s3", "GetBucketPolicy", "SlowDown", status=503, times=2)
+    rule.periodic()
+    assert throttled.sent == 2 and len(throttled.sleeps) >= 2
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+
+
+def test_throttled_to_death_is_an_error_never_compliant(rule, s3, api_error):
+    bucket(s3, "private-data")
+    api_error("s3", "GetBucketAcl", "SlowDown", status=503)
+    response = rule.periodic()
+    assert "internalErrorMessage" in response
+    assert rule.posted == []
