@@ -28,6 +28,7 @@ from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 from config_items import MISSING, supplementary
 from kms_keys import describe_keys, key_is_allowed, unusable
 from rule_parameters import KMS_KEY_OR_ALIAS_ARN, parse_bool, parse_csv, reject_unknown
+from s3_reads import region_buckets
 
 APPLICABLE_RESOURCES = ["AWS::S3::Bucket"]
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -119,14 +120,8 @@ class S3_BUCKET_KMS_ENCRYPTION(ConfigRule):
 
     def evaluate_periodic(self, event, client_factory, valid_rule_parameters):
         s3 = client_factory.build_client("s3")
-        region = s3.meta.region_name
-        buckets = [
-            bucket["Name"]
-            for page in s3.get_paginator("list_buckets").paginate(BucketRegion=region)
-            for bucket in page["Buckets"]
-        ]
         encryption = {}
-        for name in buckets:
+        for name in region_buckets(s3):
             try:
                 encryption[name] = self._read_encryption(s3, name)
             except ClientError as error:

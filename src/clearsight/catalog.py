@@ -121,11 +121,14 @@ class Rule:
         spec = importlib.util.spec_from_file_location(self.name, self.module_path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.name] = module
+        writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in a Lambda zip
         try:
             spec.loader.exec_module(module)
         except Exception:
             del sys.modules[self.name]
             raise
+        finally:
+            sys.dont_write_bytecode = writes_bytecode
         return module
 
 

@@ -1,5 +1,6 @@
 """What the document tests ask of a run: the rule's verdict now, and which calls could have changed something."""
 from clearsight.automation.awsapi import is_read_only
+from clearsight.validate.iam import iam_action
 
 
 def verdicts(run_rule, rule, parameters=None):
@@ -14,14 +15,7 @@ def mutating_calls(execution):
     return [f"{service}.{operation}" for service, operation, _ in execution.api_calls if not is_read_only(operation)]
 
 
-def iam_actions(execution, action_of):
+def iam_actions(execution):
     """The IAM actions a run needed, by mapping each call it made (STS identity needs none)."""
-    return {action_of[(service, operation)] for service, operation, _ in execution.api_calls if service != "sts"}
+    return {iam_action(service, operation) for service, operation, _ in execution.api_calls if service != "sts"}
 
-
-def config_parameters(rule, resource_id):
-    """The document parameters AWS Config would send from the rule's Remediation block for resource_id."""
-    return {
-        name: resource_id if spec.get("ResourceValue", {}).get("Value") == "RESOURCE_ID" else spec["StaticValue"]["Values"]
-        for name, spec in rule.remediation["Parameters"].items()
-    }

@@ -13,15 +13,11 @@ from clearsight.automation.parameters import validate
 from clearsight.sandbox import moto_patches
 from clearsight.sandbox.estate import log_groups
 from tests.conftest import ACCOUNT, REGION
-from tests.documents.runs import config_parameters, iam_actions, mutating_calls, verdicts
+from clearsight.remediate import document_parameters as config_parameters
+from tests.documents.runs import iam_actions, mutating_calls, verdicts
 
 RULE = "CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/clearsight-remediation"
-IAM_ACTION = {
-    ("logs", "DescribeLogGroups"): "logs:DescribeLogGroups",
-    ("logs", "AssociateKmsKey"): "logs:AssociateKmsKey",
-    ("kms", "GetKeyPolicy"): "kms:GetKeyPolicy",
-}
 
 
 @pytest.fixture
@@ -162,7 +158,7 @@ def test_policy_grants_exactly_what_a_remediating_run_calls(run, seeded, documen
     finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
     execution = run({**finding.remediation_parameters, "LogGroupName": finding.resource_id})
     granted = {action for statement in document.policy["Statement"] for action in statement["Action"]}
-    assert iam_actions(execution, IAM_ACTION) == granted
+    assert iam_actions(execution) == granted
 
 
 def test_the_rules_remediation_block_fills_every_parameter_validly(catalog, document):

@@ -1,0 +1,368 @@
+"""Checks of SSM Automation documents (CS-D*): what cfn-lint and moto let through (config-ssm-formats.md §5-7)."""
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import botocore.session
+
+from . import reference
+from .iam import allows, iam_action, policy_problems
+from .registry import Problem, check
+
+NAME = re.compile(r"^[a-zA-Z0-9_\-.]{3,128}$")
+STEP_NAME = re.compile(r"^[a-zA-Z0-9_]+$")
+REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+PARAMETER_TYPES = (
+    "String", "StringList", "Integer", "Boolean", "StringMap", "MapList",
+    "AWS::EC2::Instance::Id", "List<AWS::EC2::Instance::Id>", "AWS::IAM::Role::Arn", "AWS::S3::Bucket::Name",
+)
+GLOBALS = {"global:ACCOUNT_ID", "global:REGION", "global:AWS_PARTITION", "global:DATE", "global:DATE_TIME",
+           "automation:EXECUTION_ID"}
+SAMPLE_ROLE = "arn:aws:iam::123456789012:role/clearsight-remediation"
+
+API_ACTIONS = ("aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty")
+# action -> (required inputs, alternatives of which one is required, outputs every such step has)
+ACTIONS = {
+    "aws:executeAwsApi": (("Service", "Api"), (), ()),
+    "aws:assertAwsResourceProperty": (("Service", "Api", "PropertySelector", "DesiredValues"), (), ()),
+    "aws:waitForAwsResourceProperty": (("Service", "Api", "PropertySelector", "DesiredValues"), (), ()),
+    "aws:executeScript": (("Runtime", "Handler"), ("Script", "Attachment"), ("OutputPayload",)),
+    "aws:branch": (("Choices",), (), ()),
+    "aws:sleep": ((), ("Duration", "Timestamp"), ()),
+    "aws:pause": ((), (), ()),
+    "aws:approve": (("Approvers",), (), ("ApprovalStatus", "ApproverDecisions", "Approvers")),
+    "aws:executeAutomation": (("DocumentName",), (), ("ExecutionId", "Status", "Output")),
+    "aws:invokeLambdaFunction": (("FunctionName",), (), ("StatusCode", "FunctionError", "LogResult", "Payload")),
+    "aws:runCommand": (("DocumentName",), (), ("CommandId", "Status", "ResponseCode", "Output")),
+}
+API_RESERVED = {"Service", "Api", "PropertySelector", "DesiredValues"}
+
+
+def _steps(document):
+    steps = document.content.get("mainSteps")
+    return [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+
+
+def _parameters(document):
+    value = document.content.get("parameters")
+    return value if isinstance(value, dict) else {}
+
+
+def _at(index, step, *keys):
+    return ".".join((f"mainSteps[{index}]({step.get('name', '?')})",) + keys)
+
+
+@check("CS-D001", "document", "schemaVersion is not 0.3")
+def schema_version(document, catalog):
+    if document.content.get("schemaVersion") != "0.3":
+        yield Problem("schemaVersion", f"is {document.content.get('schemaVersion')!r}; Automation documents need "
+                      "schemaVersion: '0.3' (quoted, a string)")
+
+
+@check("CS-D002", "document", "assumeRole is not {{ AutomationAssumeRole }}")
+def assume_role(document, catalog):
+    if REFERENCE.sub(lambda m: "{{%s}}" % m.group(1), str(document.content.get("assumeRole"))) != "{{AutomationAssumeRole}}":
+        yield Problem("assumeRole", "must be '{{ AutomationAssumeRole }}' so Config's remediation role runs the steps")
+
+
+@check("CS-D003", "document", "AutomationAssumeRole missing or without an ARN allowedPattern")
+def role_parameter(document, catalog):
+    spec = _parameters(document).get(reference.ASSUME_ROLE)
+    pattern = spec.get("allowedPattern") if isinstance(spec, dict) else None
+    try:
+        strict = bool(pattern) and re.search(pattern, SAMPLE_ROLE) and not re.search(pattern, "not-an-arn")
+    except re.error:
+        strict = False
+    if not strict:
+        yield Problem(f"parameters.{reference.ASSUME_ROLE}", "needs type String and an allowedPattern that accepts only "
+                      f"role ARNs, e.g. '{reference.ROLE_ARN_PATTERN}'")
+
+
+@check("CS-D004", "document", "parameter type unknown")
+def parameter_types(document, catalog):
+    for name, spec in _parameters(document).items():
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        if kind not in PARAMETER_TYPES:
+            yield Problem(f"parameters.{name}.type", f"is {kind!r}; use one of {', '.join(PARAMETER_TYPES[:6])}")
+
+
+@check("CS-D005", "document", "String parameter without an anchored allowedPattern")
+def parameter_patterns(document, catalog):
+    for name, spec in _parameters(document).items():
+        if not isinstance(spec, dict) or spec.get("type") != "String" or "allowedValues" in spec:
+            continue
+        pattern = spec.get("allowedPattern")
+        if not isinstance(pattern, str) or not (pattern.startswith("^") and pattern.endswith("$")):
+            yield Problem(f"parameters.{name}.allowedPattern", "every String parameter needs an anchored allowedPattern "
+                          "('^...$', or allowedValues): Automation passes anything else straight into API calls")
+
+
+def _default_problem(spec):
+    default, kind = spec["default"], spec.get("type")
+    if kind == "Boolean" and not isinstance(default, bool):
+        return f"default {default!r} is not a Boolean (true/false)"
+    if kind == "Integer" and (isinstance(default, bool) or not isinstance(default, int)):
+        return f"default {default!r} is not an Integer"
+    if "allowedValues" in spec and default not in spec["allowedValues"]:
+        return f"default {default!r} is not one of its allowedValues {spec['allowedValues']}"
+    pattern = spec.get("allowedPattern")
+    if isinstance(pattern, str) and isinstance(default, str):
+        try:
+            if not re.search(pattern, default):
+                return f"default {default!r} does not match its own allowedPattern {pattern!r}"
+        except re.error as error:
+            return f"allowedPattern {pattern!r} is not a valid regular expression ({error})"
+    return None
+
+
+@check("CS-D006", "document", "default violates its own allowedPattern/allowedValues/type")
+def parameter_defaults(document, catalog):
+    for name, spec in _parameters(document).items():
+        if isinstance(spec, dict) and "default" in spec:
+            problem = _default_problem(spec)
+            if problem:
+                yield Problem(f"parameters.{name}.default", f"{problem}; running without the parameter would fail: fix one of them")
+
+
+@check("CS-D007", "document", "mainSteps missing or empty")
+def has_steps(document, catalog):
+    steps = document.content.get("mainSteps")
+    if not isinstance(steps, list) or not steps or len(_steps(document)) != len(steps):
+        yield Problem("mainSteps", "must be a non-empty list of steps (mappings with name, action, inputs)")
+
+
+@check("CS-D008", "document", "step name invalid or duplicated")
+def step_names(document, catalog):
+    seen = set()
+    for index, step in enumerate(_steps(document)):
+        name = step.get("name")
+        if not isinstance(name, str) or not STEP_NAME.match(name):
+            yield Problem(_at(index, step, "name"), f"{name!r} must match [a-zA-Z0-9_]+; rename the step")
+        elif name in seen:
+            yield Problem(_at(index, step, "name"), f"{name!r} is used twice; step names must be unique")
+        seen.add(name)
+
+
+@check("CS-D009", "document", "unknown action")
+def known_actions(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        if step.get("action") not in ACTIONS:
+            yield Problem(_at(index, step, "action"), f"{step.get('action')!r} is not an Automation action clearsight "
+                          f"knows{reference.suggest(step.get('action'), ACTIONS)}; use one of {', '.join(ACTIONS)}")
+
+
+def _inputs(step):
+    inputs = step.get("inputs")
+    return inputs if isinstance(inputs, dict) else {}
+
+
+@check("CS-D010", "document", "action missing a required input")
+def required_inputs(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        required, alternatives, _ = ACTIONS.get(step.get("action"), ((), (), ()))
+        for key in required:
+            if key not in _inputs(step):
+                yield Problem(_at(index, step, "inputs"), f"{step['action']} needs input {key}; add it")
+        if alternatives and not any(key in _inputs(step) for key in alternatives):
+            yield Problem(_at(index, step, "inputs"), f"{step['action']} needs one of {' or '.join(alternatives)}")
+
+
+@cache
+def _botocore():
+    return botocore.session.get_session()
+
+
+@cache
+def _service_model(service):
+    session = _botocore()
+    return session.get_service_model(service) if service in session.get_available_services() else None
+
+
+def _api_steps(document):
+    for index, step in enumerate(_steps(document)):
+        if step.get("action") in API_ACTIONS and isinstance(_inputs(step).get("Service"), str):
+            yield index, step
+
+
+@check("CS-D011", "document", "Service or Api unknown to botocore")
+def api_exists(document, catalog):
+    for index, step in _api_steps(document):
+        service, api = _inputs(step)["Service"], _inputs(step).get("Api")
+        model = _service_model(service)
+        if model is None:
+            yield Problem(_at(index, step, "inputs", "Service"), f"{service!r} is not a boto3 service name (e.g. s3, s3control, logs)")
+        elif api not in model.operation_names:
+            pascal = "".join(part.title() for part in str(api).split("_"))
+            hint = f"use the PascalCase name {pascal}" if pascal in model.operation_names else "check the operation name"
+            yield Problem(_at(index, step, "inputs", "Api"), f"{service} has no operation {api!r}: {hint}")
+
+
+@check("CS-D012", "document", "API parameters unknown or required ones missing")
+def api_parameters(document, catalog):
+    for index, step in _api_steps(document):
+        model = _service_model(_inputs(step)["Service"])
+        api = _inputs(step).get("Api")
+        if model is None or api not in model.operation_names:
+            continue
+        shape = model.operation_model(api).input_shape
+        members = shape.members if shape else {}
+        given = set(_inputs(step)) - API_RESERVED
+        for name in sorted(given - set(members)):
+            yield Problem(_at(index, step, "inputs", name), f"{api} has no parameter {name!r}; it takes: "
+                          f"{', '.join(members) or 'none'}")
+        for name in sorted(set(shape.required_members if shape else ()) - given):
+            yield Problem(_at(index, step, "inputs"), f"{api} requires parameter {name}; add it")
+
+
+@check("CS-D013", "document", "executeScript Runtime not allowed")
+def script_runtime(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        runtime = _inputs(step).get("Runtime")
+        if step.get("action") == "aws:executeScript" and runtime not in reference.SCRIPT_RUNTIMES:
+            yield Problem(_at(index, step, "inputs", "Runtime"), f"{runtime!r} is not allowed; use python3.11 (python3.8 "
+                          "and older stopped running on 2025-02-18)")
+
+
+def _outputs(step):
+    declared = [o.get("Name") for o in step.get("outputs") or [] if isinstance(o, dict)]
+    return set(declared) | set(ACTIONS.get(step.get("action"), ((), (), ()))[2])
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+@check("CS-D014", "document", "{{ reference }} resolves to nothing")
+def references(document, catalog):
+    known = set(_parameters(document)) | GLOBALS
+    for index, step in enumerate(_steps(document)):
+        for text in _strings({k: v for k, v in step.items() if k != "name"}):
+            for name in REFERENCE.findall(text):
+                if name.startswith("ssm:"):
+                    yield Problem(_at(index, step), f"{{{{ {name} }}}}: Parameter Store values work only as parameter "
+                                  "defaults; add a parameter whose default is it")
+                elif name not in known:
+                    yield Problem(_at(index, step), f"{{{{ {name} }}}} is not a parameter, an earlier step's output or a "
+                                  "global:/automation: variable; declare it or fix the name")
+        known |= {f"{step.get('name')}.{output}" for output in _outputs(step)}
+
+
+def _jumps(step):
+    """(key path, target) of every step a step may jump to."""
+    for key in ("onFailure", "onCancel"):
+        value = step.get(key)
+        if isinstance(value, str) and value.startswith("step:"):
+            yield key, value[len("step:"):]
+    if "nextStep" in step:
+        yield "nextStep", step["nextStep"]
+    if step.get("action") == "aws:branch":
+        for number, choice in enumerate(_inputs(step).get("Choices") or []):
+            if isinstance(choice, dict):
+                yield f"inputs.Choices[{number}].NextStep", choice.get("NextStep")
+        if "Default" in _inputs(step):
+            yield "inputs.Default", _inputs(step)["Default"]
+
+
+@check("CS-D015", "document", "jump to a step that does not exist")
+def jump_targets(document, catalog):
+    names = {step.get("name") for step in _steps(document)}
+    for index, step in enumerate(_steps(document)):
+        for key, target in _jumps(step):
+            if target not in names:
+                yield Problem(_at(index, step, key), f"goes to {target!r}, which is not a step; use one of {', '.join(sorted(map(str, names)))}")
+
+
+@check("CS-D016", "document", "onFailure/onCancel value invalid")
+def failure_values(document, catalog):
+    allowed = {"onFailure": ("Abort", "Continue"), "onCancel": ("Abort",)}
+    for index, step in enumerate(_steps(document)):
+        for key, values in allowed.items():
+            value = step.get(key)
+            if value is not None and value not in values and not (isinstance(value, str) and value.startswith("step:")):
+                yield Problem(_at(index, step, key), f"{value!r} is not valid; use {', '.join(values)} or step:<name>")
+
+
+def _successors(steps, index):
+    step = steps[index]
+    following = steps[index + 1]["name"] if index + 1 < len(steps) else None
+    targets = [target for _, target in _jumps(step)]
+    jumps_away = "nextStep" in step or (step.get("action") == "aws:branch" and "Default" in _inputs(step))
+    if following and step.get("isEnd") is not True and (not jumps_away or step.get("onFailure") == "Continue"):
+        targets.append(following)
+    return targets
+
+
+@check("CS-D017", "document", "step unreachable")
+def reachable(document, catalog):
+    steps = _steps(document)
+    if not steps:
+        return
+    index_of = {step.get("name"): i for i, step in enumerate(steps)}
+    seen, todo = set(), [0]
+    while todo:
+        index = todo.pop()
+        if index not in seen:
+            seen.add(index)
+            todo.extend(index_of[t] for t in _successors(steps, index) if t in index_of)
+    for index, step in enumerate(steps):
+        if index not in seen:
+            yield Problem(_at(index, step), "no step leads here (check nextStep/isEnd/branch targets); wire it in or delete it")
+
+
+@check("CS-D018", "document", "document outputs name no step output")
+def document_outputs(document, catalog):
+    outputs = document.content.get("outputs") or []
+    available = {f"{step.get('name')}.{o}" for step in _steps(document) for o in _outputs(step)}
+    for index, name in enumerate(outputs if isinstance(outputs, list) else [outputs]):
+        if name not in available:
+            yield Problem(f"outputs[{index}]", f"{name!r} is not an output of any step; write Step.OutputName")
+
+
+@check("CS-D019", "document", "content larger than 64 KB, or a name SSM refuses")
+def size_and_name(document, catalog):
+    size = len(document.text.encode())
+    if size > reference.DOCUMENT_BYTES:
+        yield Problem("", f"{size} bytes; SSM accepts at most {reference.DOCUMENT_BYTES}: move scripts to attachments")
+    if not NAME.match(document.name):
+        yield Problem("", f"document name {document.name!r} must match {NAME.pattern}; rename the file")
+
+
+def _load_policy(document):
+    try:
+        return json.loads(document.policy_path.read_text()), None
+    except FileNotFoundError:
+        return None, Problem("", f"missing: write the assume role's least-privilege policy as {document.policy_path.name}",
+                             document.policy_path)
+    except json.JSONDecodeError as error:
+        return None, Problem(f"line {error.lineno}", f"invalid JSON: {error.msg}", document.policy_path)
+
+
+@check("CS-D020", "document", "policy file missing or not an IAM policy")
+def policy_shape(document, catalog):
+    policy, problem = _load_policy(document)
+    if problem:
+        yield problem
+    elif policy is not None:
+        for item in policy_problems(policy):
+            yield Problem(item.location, item.message, document.policy_path)
+
+
+@check("CS-D021", "document", "an API the document calls is not allowed by its policy")
+def policy_covers_calls(document, catalog):
+    policy, _ = _load_policy(document)
+    if not isinstance(policy, dict) or policy_problems(policy):
+        return
+    for index, step in _api_steps(document):
+        action = iam_action(_inputs(step)["Service"], str(_inputs(step).get("Api")))
+        if not allows(policy, action):
+            yield Problem(_at(index, step), f"calls {action}, which {document.policy_path.name} does not allow; add it "
+                          "to an Allow statement")

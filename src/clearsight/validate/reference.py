@@ -1,0 +1,105 @@
+"""The enums, limits and lists AWS enforces at deploy time (config-ssm-formats.md §2, §5).
+
+Where a maintained list exists in an installed package it is read from there: rdk's
+supported resource types, moto's bundled AWS Config managed-rule list.
+"""
+from __future__ import annotations
+
+import difflib
+import gzip
+import json
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+MESSAGE_TYPES = (
+    "ConfigurationItemChangeNotification",
+    "OversizedConfigurationItemChangeNotification",
+    "ScheduledNotification",
+    "ConfigurationSnapshotDeliveryCompleted",
+)
+FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+OWNERS = ("AWS", "CUSTOM_LAMBDA", "CUSTOM_POLICY")
+EVENT_SOURCES = ("aws.config",)
+EVALUATION_MODES = ("DETECTIVE", "PROACTIVE", "BOTH")
+PACK_PARAMETER_TYPES = ("String", "int", "double", "CSV", "boolean", "StringMap")
+PACK_RESOURCE_TYPES = ("AWS::Config::ConfigRule", "AWS::Config::RemediationConfiguration")
+
+PACK_BODY_BYTES = 51_200
+PACK_RULES = 130
+PACK_PARAMETERS = 60
+REMEDIATION_PARAMETERS = 25
+STATIC_VALUES = 25
+STATIC_VALUE_CHARS = 256
+DOCUMENT_BYTES = 64 * 1024
+RANGES = {
+    "MaximumAutomaticAttempts": (1, 25),
+    "RetryAttemptSeconds": (1, 2_678_000),
+    "ConcurrentExecutionRatePercentage": (1, 100),
+    "ErrorPercentage": (1, 100),
+}
+
+ASSUME_ROLE = "AutomationAssumeRole"
+ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
+
+# Lowest rdk runtime clearsight accepts: rdk 1.0.0 and the tooling need Python >= 3.12.
+MIN_RULE_RUNTIME = (3, 12)
+
+# aws:executeScript runtimes clearsight allows; 3.8 and older stopped running on 2025-02-18.
+SCRIPT_RUNTIMES = ("python3.11", "python3.10", "python3.9", "PowerShell 7.4")
+
+# AWS-owned runbooks a Remediation block may name, with their parameters (controls-catalog.md
+# §1; True: required). Check them at deploy time with `aws ssm describe-document`.
+AWS_DOCUMENTS = {
+    "AWS-EnableS3BucketEncryption": {"BucketName": True, "SSEAlgorithm": False, ASSUME_ROLE: False},
+    "AWS-EnableS3BucketKeys": {"BucketName": True, "KMSKeyId": False, ASSUME_ROLE: False},
+    "AWS-DisableS3BucketPublicReadWrite": {"S3BucketName": True, ASSUME_ROLE: False},
+    "AWS-ConfigureS3BucketLogging": {
+        "BucketName": True, "TargetBucket": True, "TargetPrefix": False, "GrantedPermission": True,
+        "GranteeType": True, "GranteeUri": False, "GranteeId": False, "GranteeEmailAddress": False,
+        ASSUME_ROLE: False,
+    },
+    "AWS-EnableCloudTrail": {"S3BucketName": True, "TrailName": True, ASSUME_ROLE: False},
+    "AWS-PublishSNSNotification": {"TopicArn": True, "Message": True, ASSUME_ROLE: False},
+    "AWSConfigRemediation-ConfigureS3PublicAccessBlock": {
+        "AccountId": True, ASSUME_ROLE: True, "BlockPublicAcls": False, "IgnorePublicAcls": False,
+        "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
+    },
+    "AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock": {
+        "BucketName": True, ASSUME_ROLE: True, "BlockPublicAcls": False, "IgnorePublicAcls": False,
+        "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
+    },
+    "AWSConfigRemediation-RestrictBucketSSLRequestsOnly": {"BucketName": True, ASSUME_ROLE: True},
+    "AWSConfigRemediation-CreateCloudTrailMultiRegionTrail": {
+        "BucketName": True, "KeyPrefix": False, "TrailName": True, ASSUME_ROLE: True,
+    },
+    "AWSConfigRemediation-EnableCloudTrailLogFileValidation": {"TrailName": True, ASSUME_ROLE: True},
+    "AWSConfigRemediation-EnableCloudTrailEncryptionWithKMS": {"TrailName": True, "KMSKeyId": True, ASSUME_ROLE: True},
+    "AWSConfigRemediation-EnableVPCFlowLogsToCloudWatch": {
+        "FlowLogId": True, "DestinationLogGroup": True, "DeliverLogsPermissionArn": True, "TrafficType": False,
+        "MaxAggregationInterval": False, ASSUME_ROLE: True,
+    },
+    "AWSConfigRemediation-CancelKeyDeletion": {"KeyId": True, ASSUME_ROLE: True},
+    "AWSConfigRemediation-EnableKeyRotation": {"KeyId": True, ASSUME_ROLE: True},
+}
+
+
+@cache
+def rdk_resource_types() -> frozenset[str]:
+    """rdk's own list (rdk/supported_resource_types.yaml): what `rdk create` accepts."""
+    data = yaml.safe_load(files("rdk").joinpath("supported_resource_types.yaml").read_text())
+    return frozenset(data["supported_resources"]) - {"ALL"}
+
+
+@cache
+def managed_rules() -> dict[str, dict]:
+    """AWS Config managed rules by identifier, with their parameters (moto's bundled copy of the AWS list)."""
+    raw = files("moto.config").joinpath("resources", "aws_managed_rules.json.gz").read_bytes()
+    return json.loads(gzip.decompress(raw))["ManagedRules"]
+
+
+def suggest(value, choices) -> str:
+    """' (did you mean X?)' for a near miss, else ''."""
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.8)
+    return f" (did you mean {close[0]}?)" if close else ""

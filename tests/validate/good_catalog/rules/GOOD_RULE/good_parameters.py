@@ -1,0 +1,1 @@
+../_shared/good_parameters.py
