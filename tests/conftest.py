@@ -48,6 +48,26 @@ def aws():
         yield boto3.DEFAULT_SESSION
 
 
+@pytest.fixture
+def s3(aws):
+    return aws.client("s3")
+
+
+@pytest.fixture
+def s3control(aws):
+    return aws.client("s3control")
+
+
+@pytest.fixture
+def kms(aws):
+    return aws.client("kms")
+
+
+@pytest.fixture
+def logs(aws):
+    return aws.client("logs")
+
+
 class RuleRunner:
     """Invokes a rule's lambda_handler as AWS Config would, and records what it did.
 

@@ -36,16 +36,6 @@ def seeded(aws):
     return log_groups.seed(aws, REGION)
 
 
-@pytest.fixture
-def logs(aws):
-    return aws.client("logs")
-
-
-@pytest.fixture
-def kms(aws):
-    return aws.client("kms")
-
-
 def kms_key_of(logs, name):
     return next(g.get("kmsKeyId") for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] if g["logGroupName"] == name)
 

@@ -34,11 +34,6 @@ def seeded(aws):
 
 
 @pytest.fixture
-def s3(aws):
-    return aws.client("s3")
-
-
-@pytest.fixture
 def key(aws):
     kms = aws.client("kms")
     metadata = kms.create_key()["KeyMetadata"]

@@ -13,16 +13,6 @@ def rule(run_rule):
 
 
 @pytest.fixture
-def logs(aws):
-    return aws.client("logs")
-
-
-@pytest.fixture
-def kms(aws):
-    return aws.client("kms")
-
-
-@pytest.fixture
 def key(kms):
     metadata = kms.create_key(Description="logs")["KeyMetadata"]
     kms.create_alias(AliasName="alias/logs", TargetKeyId=metadata["KeyId"])

@@ -15,16 +15,6 @@ def rule(run_rule):
 
 
 @pytest.fixture
-def s3(aws):
-    return aws.client("s3")
-
-
-@pytest.fixture
-def kms(aws):
-    return aws.client("kms")
-
-
-@pytest.fixture
 def key(kms):
     metadata = kms.create_key(Description="data")["KeyMetadata"]
     kms.create_alias(AliasName="alias/data", TargetKeyId=metadata["KeyId"])

@@ -14,16 +14,6 @@ def rule(run_rule):
     return run_rule(RULE)
 
 
-@pytest.fixture
-def s3(aws):
-    return aws.client("s3")
-
-
-@pytest.fixture
-def s3control(aws):
-    return aws.client("s3control")
-
-
 def policy(bucket, principal="*", condition=None, effect="Allow", sid="PublicRead"):
     statement = {"Sid": sid, "Effect": effect, "Principal": principal, "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
     if condition:
