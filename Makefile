@@ -24,7 +24,8 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	  echo "Install one (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12 ...'." >&2; \
 	  exit 1; }; \
 	echo "Using $$py ($$($$py --version))"; \
-	[ -x $(BIN)/python ] || $$py -m venv $(VENV)
+	$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  || { rm -rf $(VENV); $$py -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@

@@ -74,3 +74,14 @@ def test_nothing_is_sent_to_aws_config(aws, catalog):
 def test_empty_region_gives_no_results_and_no_errors(aws, catalog, region):
     result = scan([catalog.rule(RULE)], aws, [region])
     assert result.evaluations == [] and result.errors == []
+
+
+def test_more_than_100_evaluations_are_posted_in_batches_and_all_returned(aws, catalog):
+    s3 = aws.client("s3")
+    for i in range(150):
+        s3.create_bucket(Bucket=f"many-{i:03d}")
+    batches = []
+    aws.events.register("before-parameter-build.config.PutEvaluations", lambda params, **_: batches.append(len(params["Evaluations"])))
+    result = evaluate_periodic(catalog.rule(RULE), aws, "us-east-1", "123456789012")
+    assert len(result.evaluations) == 150 and result.errors == []
+    assert batches == [100, 50]  # PutEvaluations takes at most 100 per call

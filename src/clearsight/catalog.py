@@ -184,14 +184,18 @@ def _load_json(path: Path):
         raise CatalogError(path, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
 
 
-def _load_yaml(path: Path) -> tuple[dict, str]:
+def load_yaml(path: Path) -> tuple[dict, str]:
+    """A YAML mapping and its text; CatalogError naming the line otherwise."""
     text = path.read_text()
     try:
         content = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
-        raise CatalogError(path, where, f"invalid YAML: {getattr(error, 'problem', error)}") from None
+        problem = getattr(error, "problem", None) or str(error)
+        if "could not determine a constructor for the tag '!" in str(error):
+            problem += "; write CloudFormation functions as plain maps (Ref: X, Fn::If: [...]), not short-form tags"
+        raise CatalogError(path, where, f"invalid YAML: {problem}; fix the syntax") from None
     if not isinstance(content, dict):
         raise CatalogError(path, "", "must be a YAML mapping at the top level")
     return content, text
@@ -211,16 +215,29 @@ def load_rule(directory: Path) -> Rule:
     return rule
 
 
-def load_catalog(root: Path | None = None) -> Catalog:
+def load_catalog(root: Path | None = None, on_error=None) -> Catalog:
+    """Read the repository. A file that cannot be read raises CatalogError, unless on_error is
+    given: then on_error(error, kind) is told (kind: rule, document or pack) and the rest is read."""
     root = Path(root) if root else default_root()
     catalog = Catalog(root=root)
+
+    def read(kind, load):
+        try:
+            return load()
+        except CatalogError as error:
+            if on_error is None:
+                raise
+            on_error(error, kind)
+            return None
+
     for directory in sorted((root / "rules").glob("*/")):
         if directory.name != SHARED_DIR and not directory.name.startswith("."):
-            catalog.rules[directory.name] = load_rule(directory)
+            if rule := read("rule", lambda: load_rule(directory)):
+                catalog.rules[directory.name] = rule
     for path in sorted((root / "remediation-documents").glob("*.yaml")):
-        content, text = _load_yaml(path)
-        catalog.documents[path.stem] = RemediationDocument(path.stem, path, content, text)
+        if loaded := read("document", lambda: load_yaml(path)):
+            catalog.documents[path.stem] = RemediationDocument(path.stem, path, *loaded)
     for path in sorted((root / "conformance-packs").glob("*.yaml")):
-        content, text = _load_yaml(path)
-        catalog.packs[path.stem] = Pack(path.stem, path, content, text)
+        if loaded := read("pack", lambda: load_yaml(path)):
+            catalog.packs[path.stem] = Pack(path.stem, path, *loaded)
     return catalog

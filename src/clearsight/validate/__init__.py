@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from ..catalog import SHARED_DIR, Catalog, CatalogError, Pack, RemediationDocument, load_rule
+from ..catalog import Catalog, load_catalog
 from . import documents, manifest, packs, remediation, rules  # noqa: F401  (registers the checks)
 from .registry import CHECKS, Finding, run_checks
 from .remediation import Site
@@ -22,43 +20,15 @@ class UsageError(ValueError):
     """A path that is not part of a catalog."""
 
 
-def _yaml(path: Path, check_id: str, findings: list):
-    text = path.read_text()
-    try:
-        content = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "-"
-        problem = getattr(error, "problem", None) or str(error)
-        if "could not determine a constructor for the tag '!" in str(error):
-            problem += "; write CloudFormation functions as plain maps (Ref: X, Fn::If: [...]), not short-form tags"
-        findings.append(Finding(path, where, check_id, f"invalid YAML: {problem}; fix the syntax"))
-        return None, text
-    if not isinstance(content, dict):
-        findings.append(Finding(path, "-", check_id, "must be a YAML mapping at the top level"))
-        return None, text
-    return content, text
-
-
 def load(root: Path) -> tuple[Catalog, list[Finding]]:
     """The catalog at root, and a finding (CS-R000/CS-D000/CS-P000) for each artifact that cannot be read."""
-    catalog, findings = Catalog(root=root), []
-    for directory in sorted((root / "rules").glob("*/")):
-        if directory.name == SHARED_DIR or directory.name.startswith("."):
-            continue
-        try:
-            catalog.rules[directory.name] = load_rule(directory)
-        except CatalogError as error:
-            findings.append(Finding(error.path, error.field or "-", "CS-R000", error.message))
-    for path in sorted((root / "remediation-documents").glob("*.yaml")):
-        content, text = _yaml(path, "CS-D000", findings)
-        if content is not None:
-            catalog.documents[path.stem] = RemediationDocument(path.stem, path, content, text)
-    for path in sorted((root / "conformance-packs").glob("*.yaml")):
-        content, text = _yaml(path, "CS-P000", findings)
-        if content is not None:
-            catalog.packs[path.stem] = Pack(path.stem, path, content, text)
-    return catalog, findings
+    findings = []
+    load_check = {kind: check_id for check_id, kind in LOAD_CHECKS.items()}
+
+    def report(error, kind):
+        findings.append(Finding(error.path, error.field or "-", load_check[kind], error.message))
+
+    return load_catalog(root, on_error=report), findings
 
 
 def _check_rule(rule, catalog):

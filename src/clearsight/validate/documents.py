@@ -7,19 +7,17 @@ from functools import cache
 
 import botocore.session
 
+from ..automation.variables import REFERENCE, SYSTEM_VARIABLES, references as variable_references
 from . import reference
 from .iam import allows, iam_action, policy_problems
 from .registry import Problem, check
 
 NAME = re.compile(r"^[a-zA-Z0-9_\-.]{3,128}$")
 STEP_NAME = re.compile(r"^[a-zA-Z0-9_]+$")
-REFERENCE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 PARAMETER_TYPES = (
     "String", "StringList", "Integer", "Boolean", "StringMap", "MapList",
     "AWS::EC2::Instance::Id", "List<AWS::EC2::Instance::Id>", "AWS::IAM::Role::Arn", "AWS::S3::Bucket::Name",
 )
-GLOBALS = {"global:ACCOUNT_ID", "global:REGION", "global:AWS_PARTITION", "global:DATE", "global:DATE_TIME",
-           "automation:EXECUTION_ID"}
 SAMPLE_ROLE = "arn:aws:iam::123456789012:role/clearsight-remediation"
 
 API_ACTIONS = ("aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty")
@@ -230,29 +228,17 @@ def _outputs(step):
     return set(declared) | set(ACTIONS.get(step.get("action"), ((), (), ()))[2])
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 @check("CS-D014", "document", "{{ reference }} resolves to nothing")
 def references(document, catalog):
-    known = set(_parameters(document)) | GLOBALS
+    known = set(_parameters(document)) | SYSTEM_VARIABLES
     for index, step in enumerate(_steps(document)):
-        for text in _strings({k: v for k, v in step.items() if k != "name"}):
-            for name in REFERENCE.findall(text):
-                if name.startswith("ssm:"):
-                    yield Problem(_at(index, step), f"{{{{ {name} }}}}: Parameter Store values work only as parameter "
-                                  "defaults; add a parameter whose default is it")
-                elif name not in known:
-                    yield Problem(_at(index, step), f"{{{{ {name} }}}} is not a parameter, an earlier step's output or a "
-                                  "global:/automation: variable; declare it or fix the name")
+        for name in variable_references({k: v for k, v in step.items() if k != "name"}):
+            if name.startswith("ssm:"):
+                yield Problem(_at(index, step), f"{{{{ {name} }}}}: Parameter Store values work only as parameter "
+                              "defaults; add a parameter whose default is it")
+            elif name not in known:
+                yield Problem(_at(index, step), f"{{{{ {name} }}}} is not a parameter, an earlier step's output or a "
+                              "global:/automation: variable; declare it or fix the name")
         known |= {f"{step.get('name')}.{output}" for output in _outputs(step)}
 
 
