@@ -167,11 +167,12 @@ def test_branch_follows_the_first_true_choice_or_default(session, bucket, parame
     assert tag_of(session, bucket) == taken
 
 
-def test_branch_without_match_or_default_fails(session, bucket):
+def test_branch_without_match_or_default_runs_the_next_step_in_the_list(session, bucket):
     execution = run(session, bucket, BRANCH % "", Colour="black")
-    assert execution.status == "Failed"
-    assert execution.steps[0].failure_message == "No choice matched and the step has no Default"
-    assert len(execution.steps) == 1
+    assert execution.status == "Success"
+    assert [s.name for s in execution.steps] == ["Choose", "Both"]
+    assert execution.steps[0].note == "no choice matched and no Default: next step in the list"
+    assert tag_of(session, bucket) == "Both"
 
 
 def test_branch_on_a_step_output_string_operators(session, bucket):

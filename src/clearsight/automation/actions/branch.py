@@ -1,6 +1,8 @@
 """aws:branch: the first Choice whose condition holds names the next step; else Default.
 
-A choice that matches nothing with no Default fails the step (the engine then applies onFailure).
+When no choice matches and there is no Default, the automation goes on with the next step in
+the list, as the aws:branch reference says ("If no default value is specified, the automation
+processes the next step in the runbook").
 In a dry run, a choice on a value no call produced cannot be decided: the run stops there.
 """
 
@@ -130,4 +132,4 @@ class Branch(Action):
                                               "which only a real run produces; dry run stops here")
         if "Default" in ctx.inputs:
             return Outcome(next_step=ctx.inputs["Default"], note="no choice matched; Default")
-        raise StepFailed("No choice matched and the step has no Default")
+        return Outcome(note="no choice matched and no Default: next step in the list")
