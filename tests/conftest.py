@@ -14,7 +14,7 @@ from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from clearsight.catalog import load_catalog
-from clearsight.events import change_event, scheduled_event
+from clearsight.events import change_event, oversized_event, scheduled_event
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
@@ -115,6 +115,12 @@ class RuleRunner:
     def change(self, configuration_item, parameters=None, left_scope=False):
         return self._invoke(
             change_event(self.rule.name, configuration_item, self._parameters(parameters), result_token="TESTMODE", left_scope=left_scope)
+        )
+
+    def oversized(self, resource_type, resource_id, parameters=None):
+        """An oversized change: rdklib inflates the item from the account's configuration history."""
+        return self._invoke(
+            oversized_event(self.rule.name, ACCOUNT, REGION, resource_type, resource_id, self._parameters(parameters), result_token="TESTMODE")
         )
 
     def compliance(self):

@@ -56,3 +56,28 @@ def change_event(rule_name, configuration_item, parameters=None, result_token=LO
         result_token,
         left_scope,
     )
+
+
+def oversized_event(rule_name, account, region, resource_type, resource_id, parameters=None, result_token=LOCAL_RESULT_TOKEN):
+    """An OversizedConfigurationItemChangeNotification: only a summary; rdklib fetches the item
+    with GetResourceConfigHistory (API dialect, supplementary values as JSON strings)."""
+    summary = {
+        "changeType": "UPDATE",
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": _now(),
+        "configurationStateId": 0,
+        "awsAccountId": account,
+        "configurationItemStatus": "OK",
+        "resourceType": resource_type,
+        "resourceId": resource_id,
+        "resourceName": resource_id,
+        "awsRegion": region,
+    }
+    invoking = {
+        "configurationItemSummary": summary,
+        "s3DeliverySummary": {"s3BucketLocation": None, "errorCode": None, "errorMessage": None},
+        "notificationCreationTime": _now(),
+        "messageType": "OversizedConfigurationItemChangeNotification",
+        "recordVersion": "1.0",
+    }
+    return _event(rule_name, account, region, parameters, invoking, result_token)

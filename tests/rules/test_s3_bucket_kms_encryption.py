@@ -172,6 +172,14 @@ def test_change_item_without_encryption_data_reads_the_bucket(rule, s3, key):
     assert rule.calls == ["s3.GetBucketEncryption"]
 
 
+def test_oversized_change_is_inflated_and_read_from_the_bucket(rule, s3, key):
+    """moto's configuration history item lacks ServerSideEncryptionConfiguration, as older items do."""
+    encrypt(s3, "big-bucket", "aws:kms", key["Arn"])
+    rule.oversized("AWS::S3::Bucket", "big-bucket")
+    assert rule.compliance() == {"big-bucket": "COMPLIANT"}
+    assert rule.calls == ["s3.GetBucketEncryption"]
+
+
 @pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
 def test_change_deleted_bucket_is_not_applicable(rule, status):
     item = s3_bucket_item("gone", sse={"sseAlgorithm": "AES256"})

@@ -251,6 +251,14 @@ def test_change_exempt_bucket_is_compliant_with_zero_api_calls(rule):
     assert rule.calls == []
 
 
+def test_oversized_change_is_inflated_from_the_configuration_history(rule, s3):
+    """rdklib fetches the item (API dialect: supplementary values are JSON strings) and the rule reads it."""
+    bucket(s3, "big-site", policy("big-site"))
+    rule.oversized("AWS::S3::Bucket", "big-site")
+    assert rule.compliance() == {"big-site": "NON_COMPLIANT"}
+    assert "policy statement Sid 'PublicRead'" in rule.posted[0]["Annotation"]
+
+
 @pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
 def test_change_deleted_bucket_is_not_applicable(rule, status):
     item = s3_bucket_item("gone", sse=None, policy=policy("gone"))
