@@ -22,7 +22,8 @@ Triggers:
     Ownership: each is read (one call) only when the bucket's own data cannot settle the
     verdict, so an unknown never turns into COMPLIANT.
 Parameters (optional):
-  ExemptBuckets  comma-separated bucket names accepted as public (websites): COMPLIANT, said so.
+  ExemptBuckets  comma-separated bucket names accepted as public (websites): NOT_APPLICABLE,
+                 said so (not evaluated, so never counted as compliant).
 Scenarios:
   - no public policy statement or ACL grant in effect: COMPLIANT
   - public policy (Principal *, AWS:*, a list with *, Federated; no pinning condition, or a
@@ -31,7 +32,7 @@ Scenarios:
   - ACL grant to AllUsers or AuthenticatedUsers, ACLs enabled, IgnorePublicAcls off: NON_COMPLIANT
   - public ACL with BucketOwnerEnforced, public ACL with IgnorePublicAcls, public policy with
     RestrictPublicBuckets (account or bucket), Deny-only policy, pinned policy: COMPLIANT
-  - exempt bucket: COMPLIANT; deleted bucket: NOT_APPLICABLE
+  - exempt bucket: NOT_APPLICABLE (as ExemptLogGroupNames elsewhere); deleted bucket: NOT_APPLICABLE
   - bad parameter: InvalidParametersError; AccessDenied or throttled out: an error, never COMPLIANT
 """
 import json
@@ -164,7 +165,7 @@ def assess(facts):
 
 
 def exempted(bucket):
-    return ComplianceType.COMPLIANT, f"Bucket {bucket} is in ExemptBuckets: public access accepted, not evaluated."
+    return ComplianceType.NOT_APPLICABLE, f"Bucket {bucket} is in ExemptBuckets: public access accepted, not evaluated."
 
 
 class S3_BUCKET_PUBLIC_ACCESS_PROHIBITED(ConfigRule):

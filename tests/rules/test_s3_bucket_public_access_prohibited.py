@@ -134,11 +134,11 @@ def test_periodic_block_public_policy_alone_does_not_neutralise_an_existing_poli
     assert rule.compliance() == {"site": "NON_COMPLIANT"}
 
 
-def test_periodic_exempt_bucket_is_compliant_and_said_so(rule, s3):
+def test_periodic_exempt_bucket_is_not_applicable_and_said_so(rule, s3):
     bucket(s3, "www-example", policy("www-example"))
     bucket(s3, "site", policy("site"))
     rule.periodic({"ExemptBuckets": "www-example, other-site"})
-    assert rule.compliance() == {"www-example": "COMPLIANT", "site": "NON_COMPLIANT"}
+    assert rule.compliance() == {"www-example": "NOT_APPLICABLE", "site": "NON_COMPLIANT"}
     assert "ExemptBuckets" in next(e["Annotation"] for e in rule.posted if e["ComplianceResourceId"] == "www-example")
 
 
@@ -173,7 +173,7 @@ def test_periodic_account_block_settles_every_bucket_without_reading_them(rule, 
     account_block(s3control, **ALL_ON)
     rule.periodic({"ExemptBuckets": "site-b"})
     assert sorted(rule.calls) == ["s3.ListBuckets", "s3control.GetPublicAccessBlock"]
-    assert rule.compliance() == {"site-a": "COMPLIANT", "site-b": "COMPLIANT"}
+    assert rule.compliance() == {"site-a": "COMPLIANT", "site-b": "NOT_APPLICABLE"}
 
 
 def test_periodic_no_buckets_reads_nothing_more(rule):
@@ -245,9 +245,9 @@ def test_change_item_without_policy_or_acl_data_reads_the_bucket(rule, s3):
     assert sorted(rule.calls) == ["s3.GetBucketPolicy", "s3control.GetPublicAccessBlock"]
 
 
-def test_change_exempt_bucket_is_compliant_with_zero_api_calls(rule):
+def test_change_exempt_bucket_is_not_applicable_with_zero_api_calls(rule):
     rule.change(s3_bucket_item("www-example", sse=None, policy=policy("www-example")), {"ExemptBuckets": "www-example"})
-    assert rule.compliance() == {"www-example": "COMPLIANT"}
+    assert rule.compliance() == {"www-example": "NOT_APPLICABLE"}
     assert rule.calls == []
 
 
