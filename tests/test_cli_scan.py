@@ -64,3 +64,25 @@ def test_unreachable_account_is_reported_not_crashed(monkeypatch):
     done = clearsight("scan", "--format", "json")
     assert done.returncode == 1
     assert "cannot reach the account" in done.stderr
+
+
+def test_rule_parameter_overrides_parameters_json(server):
+    s3 = server.session.client("s3")
+    kms = server.session.client("kms")
+    approved, other = (kms.create_key()["KeyMetadata"]["Arn"] for _ in range(2))
+    for bucket, key in (("approved-key", approved), ("other-key", other)):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}]})
+    args = ["scan", "--rules", "S3_BUCKET_KMS_ENCRYPTION", "--format", "json"]
+    without = json.loads(clearsight(*args).stdout)["evaluations"]
+    assert {e["resource_id"]: e["compliance"] for e in without} == {"approved-key": "COMPLIANT", "other-key": "COMPLIANT"}
+    done = clearsight(*args, "--rule-parameter", f"S3_BUCKET_KMS_ENCRYPTION.KmsKeyArns={approved}")
+    assert done.returncode == 0, done.stderr
+    evaluations = json.loads(done.stdout)["evaluations"]
+    assert {e["resource_id"]: e["compliance"] for e in evaluations} == {"approved-key": "COMPLIANT", "other-key": "NON_COMPLIANT"}
+
+
+def test_rule_parameter_for_a_rule_not_scanned_is_a_usage_error():
+    done = clearsight("scan", "--rules", "S3_BUCKET_KMS_ENCRYPTION", "--rule-parameter", "CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION.KmsKeyArns=x")
+    assert done.returncode == 2 and "--rule-parameter" in done.stderr

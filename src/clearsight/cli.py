@@ -38,23 +38,51 @@ def main(ctx, root):
     ctx.obj = {"root": root}
 
 
+def _parse_assignments(values, option="--parameter"):
+    """KEY=VALUE options (repeatable); repeating a key makes a list, as StaticValue.Values does."""
+    parsed = {}
+    for value in values:
+        key, sep, item = value.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint=option)
+        parsed.setdefault(key, []).append(item)
+    return parsed
+
+
+def _rule_overrides(values, selected):
+    """--rule-parameter RULE.KEY=VALUE -> {rule: {key: value}}, for rules this scan runs."""
+    overrides = {}
+    for name, items in _parse_assignments(values, "--rule-parameter").items():
+        rule, dot, key = name.partition(".")
+        if not dot or not key or rule not in selected:
+            raise click.BadParameter(f"{name!r} is not RULE.KEY for a rule this scan runs ({', '.join(sorted(selected))})",
+                                     param_hint="--rule-parameter")
+        if len(items) > 1:
+            raise click.BadParameter(f"{name} is given {len(items)} times; give it once", param_hint="--rule-parameter")
+        overrides.setdefault(rule, {})[key] = items[0]
+    return overrides
+
+
 @main.command()
 @click.option("--rules", "rule_names", multiple=True, help="Rule names (repeat or comma-separate); default: all.")
 @click.option("--region", "regions", multiple=True, help="Region to scan (repeatable); default: the session's.")
 @click.option("--profile", help="AWS profile for the account to scan; default: the usual credential chain.")
+@click.option("--rule-parameter", "rule_parameters", multiple=True, metavar="RULE.KEY=VALUE",
+              help="Rule parameter overriding parameters.json's (repeatable), e.g. S3_BUCKET_KMS_ENCRYPTION.KmsKeyArns=arn:...")
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def scan(ctx, rule_names, regions, profile, output):
+def scan(ctx, rule_names, regions, profile, rule_parameters, output):
     """Evaluate rules (periodic path) against an account and print the results."""
     from .evaluate import scan as run_scan
     from .report.terminal import print_scan
 
     catalog = _catalog(ctx)
     rules = _select_rules(catalog, rule_names)
+    overrides = _rule_overrides(rule_parameters, {rule.name for rule in rules})
     try:
         session = boto3.Session(profile_name=profile)
         regions = list(regions) or [session.region_name or "us-east-1"]
-        result = run_scan(rules, session, regions)
+        result = run_scan(rules, session, regions, overrides)
     except (BotoCoreError, ClientError) as error:
         raise click.ClickException(f"cannot reach the account: {error}") from None
     if output == "json":
@@ -125,17 +153,6 @@ def build(ctx, lambda_account, region, remediation_account, out, check):
     write(built)
     for path in built:
         click.echo(f"wrote {path}")
-
-
-def _parse_assignments(values):
-    """--parameter K=V (repeatable); repeating a key makes a list, as StaticValue.Values does."""
-    parsed = {}
-    for value in values:
-        key, sep, item = value.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="--parameter")
-        parsed.setdefault(key, []).append(item)
-    return parsed
 
 
 @main.command()
