@@ -48,6 +48,7 @@ def test_dry_run_changes_nothing(server):
     done = clearsight("remediate", RULE, "--resource-id", "clearsight-demo-sse-s3", "--dry-run", *_assignments(parameters))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "dry run" in done.stdout
+    assert "Changes this run would make (not sent):" in done.stdout and "s3 PutBucketEncryption" in done.stdout
     assert "NON_COMPLIANT -> NON_COMPLIANT" in done.stdout
     assert _algorithm(server.session, "clearsight-demo-sse-s3") == "AES256"
 

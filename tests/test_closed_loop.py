@@ -10,14 +10,9 @@ from clearsight.catalog import load_catalog
 from clearsight.evaluate import evaluate_periodic
 from clearsight.remediate import remediate
 from clearsight.sandbox import DEFAULT_REGION, embedded_account, remediation_parameters, seed_estate
+from tests.documents.runs import mutating_calls
 
 REMEDIABLE = sorted(name for name, rule in load_catalog().rules.items() if rule.remediation)
-READ_PREFIXES = ("Get", "Describe", "List", "Head")
-
-
-def changes(execution):
-    """Calls of a run that could change the account."""
-    return [(service, op) for service, op, _ in execution.api_calls if service != "sts" and not op.startswith(READ_PREFIXES)]
 
 
 def test_every_remediable_rule_is_walked():
@@ -39,12 +34,12 @@ def test_remediation_turns_the_rule_compliant_and_a_second_run_changes_nothing(r
             assert first.before.compliance == "NON_COMPLIANT"
             assert first.execution.status == "Success", first.execution.failure_message
             assert first.after.compliance == "COMPLIANT", first.after
-            assert changes(first.execution), "the first run must change something"
+            assert mutating_calls(first.execution), "the first run must change something"
 
             second = remediate(catalog, rule_name, resource_id, session, DEFAULT_REGION, parameters)
             assert second.execution.status == "Success", second.execution.failure_message
             assert second.after.compliance == "COMPLIANT"
-            assert changes(second.execution) == []
+            assert mutating_calls(second.execution) == []
 
         final = evaluate_periodic(rule, session, DEFAULT_REGION, "123456789012")
         assert final.errors == []

@@ -1,21 +1,8 @@
-"""Fixtures for the automation engine tests: an isolated fake AWS environment and moto in process."""
-
-import os
+"""Fixtures for the automation engine tests: moto in process (tests/conftest.py isolates the environment)."""
 
 import boto3
 import pytest
 from moto import mock_aws
-
-
-@pytest.fixture(autouse=True)
-def aws_env(monkeypatch):
-    """Fake credentials and region; nothing from the developer's shell can reach a real account."""
-    for var in [v for v in os.environ if v.startswith("AWS_ENDPOINT_URL") or v == "AWS_PROFILE"]:
-        monkeypatch.delenv(var)
-    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                       "AWS_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(var, value)
 
 
 @pytest.fixture

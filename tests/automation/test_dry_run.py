@@ -90,3 +90,80 @@ mainSteps:
     execution = run_document(document, {}, session, dry_run=True)
     assert execution.status == "Failed" and "Unknown parameter" in execution.failure_message
     assert calls == []
+
+
+PREVIEW = """
+schemaVersion: "0.3"
+parameters:
+  BucketName: {type: String}
+mainSteps:
+  - name: Read
+    action: aws:executeAwsApi
+    onFailure: step:Block
+    isCritical: false
+    inputs: {Service: s3, Api: GetPublicAccessBlock, Bucket: "{{ BucketName }}"}
+    outputs: [{Name: Acls, Selector: $.PublicAccessBlockConfiguration.BlockPublicAcls, Type: Boolean}]
+  - name: Check
+    action: aws:executeScript
+    inputs:
+      Runtime: python3.11
+      Handler: handler
+      InputPayload: {Bucket: "{{ BucketName }}"}
+      Script: |
+        import boto3
+        def handler(events, context):
+            versioning = boto3.client("s3").get_bucket_versioning(Bucket=events["Bucket"])
+            return {"versioned": versioning.get("Status") == "Enabled"}
+    outputs: [{Name: Versioned, Selector: $.Payload.versioned, Type: Boolean}]
+  - name: Decide
+    action: aws:branch
+    inputs:
+      Choices: [{NextStep: Done, Variable: "{{ Check.Versioned }}", BooleanEquals: true}]
+      Default: Block
+  - name: Block
+    action: aws:executeScript
+    inputs:
+      Runtime: python3.11
+      Handler: handler
+      InputPayload: {Bucket: "{{ BucketName }}"}
+      Script: |
+        import boto3
+        def handler(events, context):
+            boto3.client("s3").put_bucket_versioning(Bucket=events["Bucket"], VersioningConfiguration={"Status": "Enabled"})
+            return {"done": True}
+  - name: Verify
+    action: aws:assertAwsResourceProperty
+    inputs: {Service: s3, Api: GetBucketVersioning, Bucket: "{{ BucketName }}", PropertySelector: $.Status, DesiredValues: [Enabled]}
+  - name: Done
+    action: aws:sleep
+    inputs: {Duration: PT1S}
+    isEnd: true
+"""
+
+
+def test_dry_run_follows_the_real_path_until_its_first_change(session, bucket, calls, clock):
+    """Before any skipped change the account is as the real run would see it: reads, read-only
+    scripts and their failures count; a script's first write is listed, not sent; from there on
+    it is a preview (the verify step is shown, not run)."""
+    calls.clear()
+    execution = run_document(load_document(PREVIEW), {"BucketName": bucket}, session, dry_run=True, sleep=clock)
+    steps = {s.name: s for s in execution.steps}
+    assert execution.status == "Success"
+    assert steps["Read"].status == "Failed"  # a genuine read failure: no configuration, so onFailure jumps
+    assert [s.name for s in execution.steps] == ["Read", "Block", "Verify", "Done"]
+    assert "script would call s3 PutBucketVersioning (not sent)" in steps["Block"].note
+    assert steps["Verify"].note.startswith("dry run: would assert")
+    assert ("s3", "PutBucketVersioning") not in calls  # never sent
+    assert ("s3", "PutBucketVersioning") in [(c[0], c[1]) for c in execution.api_calls]  # but listed
+    assert session.client("s3").get_bucket_versioning(Bucket=bucket).get("Status") is None
+
+
+def test_dry_run_runs_a_read_only_script_and_branches_on_its_answer(session, bucket, clock):
+    s3 = session.client("s3")
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    execution = run_document(load_document(PREVIEW), {"BucketName": bucket}, session, dry_run=True, sleep=clock)
+    assert [s.name for s in execution.steps] == ["Read", "Check", "Decide", "Done"]
+    assert execution.steps[1].outputs["Versioned"] is True
+    assert [op for _, op, _ in execution.api_calls] == ["GetPublicAccessBlock", "GetBucketVersioning"]

@@ -122,11 +122,11 @@ def test_missing_log_group_fails_clearly(run, logs, kms):
     assert mutating_calls(execution) == []
 
 
-def test_dry_run_changes_nothing(run, seeded, logs):
+def test_dry_run_shows_the_change_and_makes_none(run, seeded, logs):
     finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
     execution = run({**finding.remediation_parameters, "LogGroupName": finding.resource_id}, dry_run=True)
     assert execution.status == "Success"
-    assert mutating_calls(execution) == []
+    assert mutating_calls(execution) == ["logs.AssociateKmsKey"]  # listed, not sent
     assert kms_key_of(logs, finding.resource_id) is None
 
 

@@ -133,12 +133,13 @@ def test_unusable_key_is_refused_before_anything_changes(run, aws, s3, key, stat
     assert encryption(s3, "data-aes") == ("AES256", None, False)
 
 
-def test_dry_run_changes_nothing(run, s3, seeded):
+def test_dry_run_shows_the_change_and_makes_none(run, s3, seeded):
     finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
     before = encryption(s3, finding.resource_id)
     execution = run({**finding.remediation_parameters, "BucketName": finding.resource_id}, dry_run=True)
     assert execution.status == "Success"
-    assert mutating_calls(execution) == []
+    assert mutating_calls(execution) == ["s3.PutBucketEncryption"]  # listed, not sent
+    assert "not sent" in next(s.note for s in execution.steps if s.name == "PutEncryption")
     assert encryption(s3, finding.resource_id) == before
 
 

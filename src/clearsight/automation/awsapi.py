@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -19,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from botocore.validate import validate_parameters
 
 from ..endpoints import prepare_session
-from .errors import StepFailed
+from .errors import StepFailed, WouldChange
 
 READ_ONLY_PREFIXES = ("Get", "Describe", "List", "Head")
 
@@ -76,24 +78,46 @@ def normalize(value: Any) -> Any:
 
 
 class ApiCaller:
-    """One run's clients and call log. Use as a context manager to record the session's calls."""
+    """One run's clients and call log. Use as a context manager to record the session's calls.
+
+    `diverged` turns true once a dry run skips a call that could change the account: from then
+    on the account no longer looks as it would in a real run, so reads stop being evidence.
+    """
 
     def __init__(self, session, region: str):
         self.session = prepare_session(session)
         self.region = region
         self.calls: list[tuple[str, str, dict]] = []
+        self.diverged = False
         self._clients: dict[str, Any] = {}
         self._hook_id = f"clearsight-automation-{id(self)}"
+        self._guarded = threading.local()
 
     def __enter__(self) -> "ApiCaller":
         self.session.events.register("provide-client-params", self._record, unique_id=self._hook_id)
+        self.session.events.register("before-parameter-build", self._guard, unique_id=f"{self._hook_id}-guard")
         return self
 
     def __exit__(self, *exc) -> None:
         self.session.events.unregister("provide-client-params", unique_id=self._hook_id)
+        self.session.events.unregister("before-parameter-build", unique_id=f"{self._hook_id}-guard")
 
     def _record(self, params, model, **_) -> None:
         self.calls.append((model.service_model.service_name, model.name, _copy(params)))
+
+    def _guard(self, model, **_) -> None:
+        if getattr(self._guarded, "active", False) and not is_read_only(model.name):
+            self.diverged = True
+            raise WouldChange(model.service_model.service_name, model.name)
+
+    @contextmanager
+    def read_only(self):
+        """In this thread, a call that could change the account raises WouldChange (it is logged, not sent)."""
+        self._guarded.active = True
+        try:
+            yield
+        finally:
+            self._guarded.active = False
 
     def client(self, service: str):
         if service not in self._clients:
@@ -117,6 +141,7 @@ class ApiCaller:
         if problem:
             raise StepFailed(problem)
         operation = operation_name(service, api)
+        self.diverged = self.diverged or not is_read_only(operation)
         if validate:
             shape = _models().get_service_model(service).operation_model(operation).input_shape
             try:

@@ -20,3 +20,11 @@ class StepFailed(Exception):
 
 class StepTimedOut(StepFailed):
     """One attempt of a step ran past its timeoutSeconds."""
+
+
+class WouldChange(Exception):
+    """Dry run: a script tried a call that could change the account; it was not sent."""
+
+    def __init__(self, service: str, operation: str):
+        super().__init__(f"{service} {operation}")
+        self.service, self.operation = service, operation

@@ -1,5 +1,9 @@
 """Scan results as rich tables: one row per evaluation, errors listed apart, never as results."""
+import json
+
 from rich.table import Table
+
+from ..automation.awsapi import is_read_only
 
 STYLES = {"COMPLIANT": "green", "NON_COMPLIANT": "bold red", "NOT_APPLICABLE": "dim"}
 
@@ -57,6 +61,12 @@ def print_remediation(console, outcome):
         seconds = f"{step.duration:.2f}" if step.duration is not None else ""
         table.add_row(step.name, step.action, step.status, seconds, step.failure_message or step.note or "")
     console.print(table)
+    if execution.dry_run:
+        changes = [(service, operation, params) for service, operation, params in execution.api_calls
+                   if not is_read_only(operation)]
+        console.print("Changes this run would make (not sent):" if changes else "No change: a real run would only read.")
+        for service, operation, params in changes:
+            console.print(f"  {service} {operation} {json.dumps(params, default=str, sort_keys=True)}", markup=False)
     if execution.failure_message:
         console.print(f"[red]{execution.failure_message}[/]")
     console.print(f"{outcome.rule} {outcome.resource_id}: {_state(outcome.before)} -> {_state(outcome.after)}")

@@ -61,7 +61,7 @@ class AssertAwsResourceProperty(PropertyAction):
     name = "aws:assertAwsResourceProperty"
 
     def run(self, ctx: StepContext) -> Outcome:
-        if ctx.dry_run:
+        if ctx.previewing:
             return self.dry_run(ctx, "assert")
         service, api, params = self.request(ctx.inputs)
         matched, state = property_state(

@@ -23,6 +23,11 @@ class StepContext:
     timeout: float | None
     execution_id: str
 
+    @property
+    def previewing(self) -> bool:
+        """A dry run past its first skipped change: reads no longer show what a real run would see."""
+        return self.dry_run and self.api.diverged
+
 
 @dataclass
 class Outcome:

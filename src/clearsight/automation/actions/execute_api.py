@@ -39,8 +39,8 @@ class ExecuteAwsApi(AwsApiAction):
         try:
             return Outcome(outputs=collect_outputs(ctx.step.outputs, ctx.api.call(service, api, params)))
         except StepFailed as error:
-            if not ctx.dry_run:
-                raise
+            if not ctx.previewing:
+                raise  # before any skipped change, a failed read is what the real run would meet
             # A read after writes the dry run skipped sees the account as it is now: its failure
             # says nothing about the real run, so its outputs stay unresolved.
             return Outcome(outputs=self._unresolved(ctx), note=f"dry run: {service} {api} read failed "

@@ -10,6 +10,7 @@ step; a timed-out script thread is abandoned (Python cannot kill it), as AWS aba
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import threading
 import traceback
@@ -19,7 +20,7 @@ from typing import Any
 import boto3
 
 from ..awsapi import normalize
-from ..errors import StepFailed, StepTimedOut
+from ..errors import StepFailed, StepTimedOut, WouldChange
 from ..selectors import collect_outputs
 from ..variables import Unresolved
 from .base import Action, Outcome, StepContext, literal, register
@@ -94,10 +95,13 @@ class ExecuteScript(Action):
     def run(self, ctx: StepContext) -> Outcome:
         if ctx.inputs["Runtime"] not in RUNTIMES:
             raise StepFailed(_runtime_problem(str(ctx.inputs["Runtime"])))
-        if ctx.dry_run:
-            outputs = {o["Name"]: Unresolved(f"{ctx.step.name}.{o['Name']}") for o in ctx.step.outputs}
-            return Outcome(outputs=outputs, note="dry run: script not run (it may change resources)")
-        payload = self._call_handler(ctx)
+        unresolved = {o["Name"]: Unresolved(f"{ctx.step.name}.{o['Name']}") for o in ctx.step.outputs}
+        if ctx.previewing:
+            return Outcome(outputs=unresolved, note="dry run: script not run (an earlier change was skipped)")
+        try:
+            payload = self._call_handler(ctx)
+        except WouldChange as change:
+            return Outcome(outputs=unresolved, note=f"dry run: script would call {change} (not sent); it stopped there")
         data = {"Payload": payload}
         outputs = collect_outputs(ctx.step.outputs, data)
         outputs["OutputPayload"] = json.dumps(data)
@@ -110,13 +114,15 @@ class ExecuteScript(Action):
         result: dict[str, Any] = {}
 
         def target() -> None:
+            guard = ctx.api.read_only() if ctx.dry_run else contextlib.nullcontext()
             try:
-                namespace = _script_globals(ctx.api.session, ctx.api.region, filename)
-                exec(compile(ctx.inputs["Script"], filename, "exec"), namespace)  # noqa: S102 (the point)
-                handler = namespace.get(ctx.inputs["Handler"])
-                if not callable(handler):
-                    raise NameError(f"Handler {ctx.inputs['Handler']!r} is not a function defined in Script")
-                result["payload"] = normalize(handler(events, context))
+                with guard:
+                    namespace = _script_globals(ctx.api.session, ctx.api.region, filename)
+                    exec(compile(ctx.inputs["Script"], filename, "exec"), namespace)  # noqa: S102 (the point)
+                    handler = namespace.get(ctx.inputs["Handler"])
+                    if not callable(handler):
+                        raise NameError(f"Handler {ctx.inputs['Handler']!r} is not a function defined in Script")
+                    result["payload"] = normalize(handler(events, context))
             except BaseException as error:  # noqa: BLE001 (any script failure fails the step)
                 result["error"] = error
 
@@ -125,6 +131,8 @@ class ExecuteScript(Action):
         worker.join(ctx.timeout)
         if worker.is_alive():
             raise StepTimedOut(f"Script did not finish within {ctx.timeout:g}s")
+        if isinstance(result.get("error"), WouldChange):
+            raise result["error"]
         if "error" in result:
             raise StepFailed(_failure(result["error"], filename))
         return result["payload"]

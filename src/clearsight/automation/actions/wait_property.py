@@ -19,7 +19,7 @@ class WaitForAwsResourceProperty(PropertyAction):
     default_timeout = 3600.0
 
     def run(self, ctx: StepContext) -> Outcome:
-        if ctx.dry_run:
+        if ctx.previewing:
             return self.dry_run(ctx, "wait until")
         service, api, params = self.request(ctx.inputs)
         elapsed = 0.0
