@@ -1,7 +1,7 @@
 """dry_run: resolve everything, show the calls that would be made, change nothing.
 
-Only Get/Describe/List/Head calls of aws:executeAwsApi steps are sent (so branches on current
-state can be followed), plus sts GetCallerIdentity when {{ global:ACCOUNT_ID }} is used.
+Reads are sent (so branches on the current state are followed) until the first skipped change;
+after it the run is a preview. sts GetCallerIdentity is sent when {{ global:ACCOUNT_ID }} is used.
 """
 
 from pathlib import Path

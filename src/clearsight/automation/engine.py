@@ -35,13 +35,15 @@ def run_document(document: Document | str | dict, parameters: dict[str, Any] | N
                  sleep: Callable[[float], None] = time.sleep) -> Execution:
     """Run `document` against the account behind `session`; parameters are checked before any call.
 
-    dry_run sends no call that could change anything. It sends only the Get/Describe/List/Head
-    calls of aws:executeAwsApi steps (so branches on the current state can be followed; a read
-    that fails because it depends on a skipped change leaves its outputs unresolved) and, if the
-    document uses {{ global:ACCOUNT_ID }}, sts GetCallerIdentity. Every other call is checked by
-    botocore's request validator and logged in `api_calls` unsent. Asserts, waits, scripts and
-    sleeps are skipped, approvals pass, and whatever depends on a skipped step's outputs shows
-    the unresolved `{{ Step.Output }}` reference; a branch on one ends the dry run there.
+    dry_run sends no call that could change anything, and otherwise follows the real path for as
+    long as the account looks as it would in a real run, i.e. until its first skipped change:
+    reads (executeAwsApi Get/Describe/List/Head, asserts, waits) are sent and their failures are
+    real failures (onFailure applies); scripts run with a guard that lets reads through and stops
+    the script at its first write, which is logged unsent. Every skipped call is checked by
+    botocore's validator and logged in `api_calls`. After the first skipped change the run is a
+    preview: asserts, waits and scripts are shown, not run; outputs of skipped calls stay as
+    their `{{ Step.Output }}` reference, and a branch on one ends the dry run there.
+    sts GetCallerIdentity is sent if the document uses {{ global:ACCOUNT_ID }}; approvals pass.
     """
     if not isinstance(document, Document):
         document = load_document(document)
