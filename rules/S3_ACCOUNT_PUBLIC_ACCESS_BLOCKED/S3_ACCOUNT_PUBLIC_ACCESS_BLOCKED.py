@@ -14,9 +14,9 @@ Triggers:
   - periodic: one s3control GetPublicAccessBlock in ReportingRegion, none elsewhere;
   - configuration change on AWS::S3::AccountPublicAccessBlock: the four booleans from the item,
     zero calls. The evaluation is posted for AWS::::Account, the same resource the periodic
-    path reports. Deleted or not-recorded items are evaluated too (rdklib would otherwise
-    mark the item NOT_APPLICABLE): the settings are then read with one call, so deleting
-    the account's settings turns the account NON_COMPLIANT at once.
+    path reports. Deleted or not-recorded items, and items with a null configuration, are
+    evaluated too (rdklib would otherwise mark the item NOT_APPLICABLE): the settings are then
+    read with one call, so deleting the account's settings turns the account NON_COMPLIANT at once.
 Parameters (all optional):
   BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
                   'true' (default): the setting must be on; 'false': not required.
@@ -67,8 +67,9 @@ class S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED(ConfigRule):
         if _region(event) != valid_rule_parameters["ReportingRegion"]:
             return []
         account = configuration_item["awsAccountId"]
-        if configuration_item["configurationItemStatus"] in RECORDED and not event.get("eventLeftScope"):
-            flags = bpa_flags(configuration_item.get("configuration"))
+        carried = configuration_item.get("configuration")
+        if configuration_item["configurationItemStatus"] in RECORDED and not event.get("eventLeftScope") and carried is not None:
+            flags = bpa_flags(carried)
         else:
             flags = account_block(client_factory.build_client("s3control"), account)
         return [_evaluation(account, flags, valid_rule_parameters)]

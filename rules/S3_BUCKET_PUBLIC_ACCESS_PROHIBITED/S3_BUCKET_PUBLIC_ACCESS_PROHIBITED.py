@@ -17,10 +17,10 @@ Triggers:
     IgnorePublicAcls is on or the policy is already public; GetBucketOwnershipControls only
     for a public ACL. The account's settings: one s3control GetPublicAccessBlock per run.
   - configuration change: bucket BPA, policy and ACL from the item (policy and ACL read from
-    the bucket when the item lacks them; an item without PublicAccessBlockConfiguration is a
-    bucket without one). The item carries neither the account's settings nor Object
-    Ownership: each is read (one call) only when the bucket's own data cannot settle the
-    verdict, so an unknown never turns into COMPLIANT.
+    the bucket when the item lacks them or carries null; an item without
+    PublicAccessBlockConfiguration is a bucket without one). The item carries neither the
+    account's settings nor Object Ownership: each is read (one call) only when the bucket's
+    own data cannot settle the verdict, so an unknown never turns into COMPLIANT.
 Parameters (optional):
   ExemptBuckets  comma-separated bucket names accepted as public (websites): NOT_APPLICABLE,
                  said so (not evaluated, so never counted as compliant).
@@ -132,7 +132,7 @@ class ItemFacts(BucketFacts):
         carried = supplementary(self.item, "BucketPolicy")
         if carried is MISSING:
             return BucketFacts.public_statements.func(self)
-        text = (carried or {}).get("policyText")
+        text = carried.get("policyText")
         return public_statements(json.loads(text) if text else None)
 
     @cached_property
@@ -149,8 +149,8 @@ def assess(facts):
             label, principal, actions = statements[0]
             return (
                 ComplianceType.NON_COMPLIANT,
-                f"Public via bucket policy statement {label} ({principal}, {actions}); "
-                f"RestrictPublicBuckets is off at account and bucket level. {FIX}",
+                f"Public via policy statement {label} ({principal}, {actions}); "
+                f"RestrictPublicBuckets is off (account and bucket). {FIX}",
             )
     if not facts.blocked("IgnorePublicAcls"):
         grants = facts.public_grants
@@ -158,8 +158,8 @@ def assess(facts):
             group, permission = grants[0]
             return (
                 ComplianceType.NON_COMPLIANT,
-                f"Public via ACL grant {permission} to {group}: ACLs are enabled (Object Ownership is not "
-                f"BucketOwnerEnforced) and IgnorePublicAcls is off at account and bucket level. {FIX}",
+                f"Public via ACL grant {permission} to {group}: ACLs are enabled (not BucketOwnerEnforced), "
+                f"IgnorePublicAcls is off (account and bucket). {FIX}",
             )
     return ComplianceType.COMPLIANT, "Not public: no bucket policy statement or ACL grant gives public access that Block Public Access leaves in effect."
 

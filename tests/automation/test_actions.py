@@ -264,3 +264,37 @@ SCRIPT = """
 def test_script_failures(session, bucket, runtime, handler, status, complaint):
     execution = run(session, bucket, SCRIPT % (runtime, handler))
     assert execution.status == status and complaint in execution.failure_message
+
+
+def test_account_id_that_cannot_be_read_fails_the_step_instead_of_escaping(session, bucket):
+    """{{ global:ACCOUNT_ID }} costs an sts call; when it is denied the step fails, naming the variable,
+    and the run keeps its record of the steps before it."""
+    from botocore.awsrequest import AWSResponse
+
+    def deny(model, **_):
+        if model.name == "GetCallerIdentity":
+            return AWSResponse("https://sts.amazonaws.com", 403, {}, None), {
+                "Error": {"Code": "AccessDenied", "Message": "not authorized to perform sts:GetCallerIdentity"},
+                "ResponseMetadata": {"HTTPStatusCode": 403}}
+
+    session.events.register("before-call.sts.GetCallerIdentity", deny)
+    execution = run(session, bucket, """
+  - name: First
+    action: aws:sleep
+    inputs: {Duration: PT0S}
+  - name: Owner
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: GetBucketVersioning, Bucket: "{{ BucketName }}", ExpectedBucketOwner: "{{ global:ACCOUNT_ID }}"}
+""", sleep=lambda seconds: None)
+    assert execution.status == "Failed"
+    assert [(s.name, s.status) for s in execution.steps] == [("First", "Success"), ("Owner", "Failed")]
+    message = execution.steps[1].failure_message
+    assert "{{ global:ACCOUNT_ID }}" in message and "AccessDenied" in message
+
+
+def test_sleep_longer_than_automation_allows_fails(session, bucket, clock):
+    """automation-action-sleep.html: Automation supports a maximum delay of 604799 seconds (7 days)."""
+    execution = run(session, bucket, "  - {name: Until, action: aws:sleep, inputs: {Timestamp: '2999-01-01T00:00:00Z'}}\n",
+                    sleep=clock)
+    assert execution.status == "Failed" and "604799" in execution.failure_message
+    assert clock.slept == []

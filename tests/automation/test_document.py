@@ -47,6 +47,9 @@ def load(extra: str):
     ("  - {name: Second, action: aws:executeAwsApi, inputs: {Service: s3, Api: ListBuckets}, "
      "outputs: [{Name: N, Selector: $.Buckets, Type: List}]}", "'List' is not one of"),
     ("outputs: [Second.Output]", "'Second.Output' is not a Step.Output"),
+    ("  - {name: Second, action: aws:sleep, inputs: {Duration: P8D}}", "maximum delay of 604799 seconds"),
+    ("  - {name: Second, action: aws:executeAwsApi, inputs: {Service: ssm, Api: GetParameter, Name: '{{ssm:/org/a.b}}'}}",
+     "{{ ssm:/org/a.b }} is a Parameter Store reference"),
 ])
 def test_malformed_documents_are_rejected_with_the_place_named(extra, complaint):
     with pytest.raises(DocumentError) as error:

@@ -167,3 +167,113 @@ def test_dry_run_runs_a_read_only_script_and_branches_on_its_answer(session, buc
     assert [s.name for s in execution.steps] == ["Read", "Check", "Decide", "Done"]
     assert execution.steps[1].outputs["Versioned"] is True
     assert [op for _, op, _ in execution.api_calls] == ["GetPublicAccessBlock", "GetBucketVersioning"]
+
+
+def test_dry_run_sends_a_read_spelled_as_the_boto3_method_name(session, bucket, calls):
+    """`Api: list_buckets` is the same read as `Api: ListBuckets`: a dry run sends it and keeps its outputs."""
+    document = load_document("""
+schemaVersion: "0.3"
+mainSteps:
+  - name: Read
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: list_buckets}
+    outputs: [{Name: First, Selector: "$.Buckets[0].Name", Type: String}]
+""")
+    calls.clear()
+    execution = run_document(document, {}, session, dry_run=True)
+    assert execution.status == "Success"
+    assert execution.steps[0].outputs == {"First": bucket}
+    assert calls == [("s3", "ListBuckets")]
+
+
+WRITING_SCRIPT = """
+schemaVersion: "0.3"
+parameters:
+  BucketName: {type: String}
+mainSteps:
+  - name: Enable
+    action: aws:executeScript
+    inputs:
+      Runtime: python3.11
+      Handler: handler
+      InputPayload: {Bucket: "{{ BucketName }}"}
+      Script: |
+        import boto3
+        def handler(events, context):
+            try:
+                boto3.client("s3").put_bucket_versioning(Bucket=events["Bucket"], VersioningConfiguration=%s)
+            except Exception as error:
+                raise RuntimeError(f"could not enable versioning: {error}")
+            return {"done": True}
+    outputs: [{Name: Done, Selector: $.Payload.done, Type: Boolean}]
+"""
+
+
+def test_dry_run_stops_a_script_at_its_first_write_even_when_the_script_catches_exceptions(session, bucket, calls):
+    """AWS's runbooks wrap calls in `except Exception`; the skipped write must not turn into a failure."""
+    calls.clear()
+    execution = run_document(load_document(WRITING_SCRIPT % '{"Status": "Enabled"}'), {"BucketName": bucket},
+                             session, dry_run=True)
+    step = execution.steps[0]
+    assert execution.status == "Success", execution.failure_message
+    assert "script would call s3 PutBucketVersioning (not sent)" in step.note
+    assert str(step.outputs["Done"]) == "{{ Enable.Done }}"
+    assert ("s3", "PutBucketVersioning") not in calls
+
+
+def test_dry_run_checks_a_script_write_with_botocore_as_the_real_run_would(session, bucket, calls):
+    """The skipped write of a script is validated like every other skipped call: a bad shape fails the step."""
+    calls.clear()
+    execution = run_document(load_document(WRITING_SCRIPT % '{"State": "On"}'), {"BucketName": bucket},
+                             session, dry_run=True)
+    assert execution.status == "Failed"
+    assert 'Unknown parameter in VersioningConfiguration: "State"' in execution.failure_message
+    assert ("s3", "PutBucketVersioning") not in calls
+
+
+def test_dry_run_branch_comparing_against_an_unproduced_output_stops_there(session, bucket, calls):
+    """A choice whose compared value (not only its Variable) is an output no call produced cannot be decided."""
+    document = load_document("""
+schemaVersion: "0.3"
+parameters:
+  BucketName: {type: String}
+mainSteps:
+  - name: Create
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: CreateBucket, Bucket: "{{ BucketName }}-copy"}
+    outputs: [{Name: Location, Selector: $.Location, Type: String}]
+  - name: Decide
+    action: aws:branch
+    inputs:
+      Choices: [{NextStep: Same, Variable: "/{{ BucketName }}-copy", StringEquals: "{{ Create.Location }}"}]
+      Default: Different
+  - name: Different
+    action: aws:sleep
+    inputs: {Duration: PT1S}
+    isEnd: true
+  - name: Same
+    action: aws:sleep
+    inputs: {Duration: PT1S}
+""")
+    execution = run_document(document, {"BucketName": bucket}, session, dry_run=True)
+    assert [s.name for s in execution.steps] == ["Create", "Decide"]
+    assert "dry run stops here" in execution.steps[1].note
+
+
+def test_dry_run_keeps_a_skipped_scripts_output_payload_as_a_reference(session, bucket):
+    """OutputPayload is an output of every aws:executeScript: a later step may use it in a dry run too."""
+    document = load_document(WRITING_SCRIPT % '{"Status": "Enabled"}' + """
+  - name: Report
+    action: aws:executeScript
+    inputs:
+      Runtime: python3.11
+      Handler: handler
+      InputPayload: {Previous: "{{ Enable.OutputPayload }}"}
+      Script: |
+        def handler(events, context):
+            return events
+""")
+    execution = run_document(document, {"BucketName": bucket}, session, dry_run=True)
+    assert execution.status == "Success", execution.failure_message
+    assert str(execution.steps[0].outputs["OutputPayload"]) == "{{ Enable.OutputPayload }}"
+    assert execution.steps[1].inputs["InputPayload"]["Previous"] == execution.steps[0].outputs["OutputPayload"]

@@ -157,3 +157,13 @@ def test_throttled_to_death_is_an_error_never_compliant(rule, block, api_error):
     response = rule.periodic()
     assert "internalErrorMessage" in response
     assert rule.posted == []
+
+
+def test_change_item_with_null_configuration_reads_the_settings(rule, block):
+    """configuration: null on a recorded item carries nothing: the settings are read, not assumed off."""
+    block()
+    item = account_public_access_block_item()
+    item["configuration"] = None
+    rule.change(item)
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+    assert rule.calls == ["s3control.GetPublicAccessBlock"]

@@ -236,3 +236,29 @@ def test_throttled_to_death_is_an_error_never_compliant(rule, s3, key, api_error
     response = rule.periodic()
     assert "internalErrorMessage" in response
     assert rule.posted == []
+
+
+# --- review: null supplementary values, paginated listing ----------------------------------
+
+
+@pytest.mark.parametrize("encoded", [None, "null"], ids=["null", "json-null"])
+def test_change_item_with_null_encryption_data_reads_the_bucket(rule, s3, key, encoded):
+    """A null value says Config did not capture the data (every bucket has default encryption)."""
+    encrypt(s3, "audit-1", "aws:kms", key["Arn"])
+    item = s3_bucket_item("audit-1", sse=None)
+    item["supplementaryConfiguration"]["ServerSideEncryptionConfiguration"] = encoded
+    rule.change(item)
+    assert rule.compliance() == {"audit-1": "COMPLIANT"}
+    assert rule.calls == ["s3.GetBucketEncryption"]
+
+
+def test_periodic_lists_buckets_with_paginated_requests_and_follows_pages(rule, s3, aws):
+    """Unpaginated ListBuckets is refused above a 10,000-bucket quota (S3 user guide, BucketRestrictions)."""
+    from tests.rules.listing import two_page_listing
+
+    encrypt(s3, "page-one", "AES256")
+    encrypt(s3, "page-two", "AES256")
+    sent = two_page_listing(aws, "page-one", "page-two")
+    rule.periodic()
+    assert rule.compliance() == {"page-one": "NON_COMPLIANT", "page-two": "NON_COMPLIANT"}
+    assert [("max-buckets" in query, query.get("continuation-token")) for query in sent] == [(True, None), (True, "page-2")]

@@ -311,3 +311,60 @@ def test_throttled_to_death_is_an_error_never_compliant(rule, s3, api_error):
     response = rule.periodic()
     assert "internalErrorMessage" in response
     assert rule.posted == []
+
+
+# --- review: null supplementary values, annotation length, paginated listing ---------------
+
+
+@pytest.mark.parametrize("key", ["AccessControlList", "BucketPolicy"])
+def test_change_item_with_null_policy_or_acl_reads_the_bucket_never_compliant(rule, s3, key):
+    """A null value says Config did not capture the data: the bucket is read, never assumed private."""
+    bucket(s3, "site", policy("site") if key == "BucketPolicy" else None, acl="public-read" if key == "AccessControlList" else None)
+    item = s3_bucket_item("site", sse=None, policy=None)
+    item["supplementaryConfiguration"][key] = None
+    rule.change(item)
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+    assert ("s3.GetBucketAcl" if key == "AccessControlList" else "s3.GetBucketPolicy") in rule.calls
+
+
+@pytest.mark.parametrize(
+    "acl, permission, group",
+    [("authenticated-read", "READ", "AuthenticatedUsers"), ("public-read", "READ", "AllUsers")],
+)
+def test_acl_annotation_is_under_256_characters_and_names_the_fix(rule, s3, acl, permission, group):
+    bucket(s3, "acl-open", acl=acl)
+    rule.periodic()
+    annotation = next(e["Annotation"] for e in rule.posted if e["ComplianceResourceId"] == "acl-open")
+    assert f"ACL grant {permission} to {group}" in annotation
+    assert len(annotation) < 256 and "Clearsight-S3BucketBlockPublicAccess" in annotation
+
+
+def test_policy_annotation_is_under_256_characters_at_its_longest(rule, s3):
+    long = {"Sid": "S" * 40, "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:role/some-long-role-name"},
+            "Action": ["s3:GetObjectVersionAcl", "s3:PutObjectVersionAcl", "s3:GetObject"], "Resource": "arn:aws:s3:::site/*"}
+    bucket(s3, "site", json.dumps({"Version": "2012-10-17", "Statement": [long]}))
+    rule.periodic()
+    annotation = rule.posted[0]["Annotation"]
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+    assert len(annotation) < 256 and "Clearsight-S3BucketBlockPublicAccess" in annotation
+
+
+def test_periodic_lists_buckets_with_paginated_requests_and_follows_pages(rule, s3, aws):
+    """Unpaginated ListBuckets is refused above a 10,000-bucket quota (S3 user guide, BucketRestrictions)."""
+    from tests.rules.listing import two_page_listing
+
+    for name in ("page-one", "page-two"):
+        bucket(s3, name)
+    sent = two_page_listing(aws, "page-one", "page-two")
+    rule.periodic()
+    assert rule.compliance() == {"page-one": "COMPLIANT", "page-two": "COMPLIANT"}
+    assert [("max-buckets" in query, query.get("continuation-token")) for query in sent] == [(True, None), (True, "page-2")]
+
+
+def test_change_item_with_malformed_json_supplementary_is_an_error_naming_the_field(rule):
+    item = s3_bucket_item("site", sse=None, acl="{grantList: [", public_access_block={"blockPublicAcls": False})
+    item["supplementaryConfiguration"]["BucketPolicy"] = {"policyText": None}
+    response = rule.change(item)
+    assert "supplementaryConfiguration.AccessControlList" in response["internalErrorMessage"]
+    assert "site" in response["internalErrorMessage"]
+    assert rule.posted == []

@@ -51,8 +51,12 @@ def check_operation(service: str, api: str) -> str | None:
     return f"{service} has no operation {api!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
 
 
-def is_read_only(api: str) -> bool:
-    """Get*/Describe*/List*/Head* operations change nothing; a dry run may send them."""
+def is_read_only(api: str, service: str | None = None) -> bool:
+    """Get*/Describe*/List*/Head* operations change nothing; a dry run may send them.
+
+    With `service`, `api` may also be spelled as the boto3 method name (list_buckets)."""
+    if service is not None and not check_operation(service, api):
+        api = operation_name(service, api)
     return api.startswith(READ_ONLY_PREFIXES)
 
 
@@ -105,19 +109,28 @@ class ApiCaller:
     def _record(self, params, model, **_) -> None:
         self.calls.append((model.service_model.service_name, model.name, _copy(params)))
 
-    def _guard(self, model, **_) -> None:
+    def _guard(self, params, model, **_) -> None:
         if getattr(self._guarded, "active", False) and not is_read_only(model.name):
+            if model.input_shape is not None:
+                validate_parameters(params, model.input_shape)  # a bad shape fails as the real call would
             self.diverged = True
-            raise WouldChange(model.service_model.service_name, model.name)
+            self._guarded.blocked = self._guarded.blocked or WouldChange(model.service_model.service_name, model.name)
+            raise self._guarded.blocked
 
     @contextmanager
     def read_only(self):
-        """In this thread, a call that could change the account raises WouldChange (it is logged, not sent)."""
-        self._guarded.active = True
+        """In this thread, a call that could change the account raises WouldChange (it is logged, not sent).
+
+        The first such call stays in `blocked()` even if the code that made it catches the exception."""
+        self._guarded.active, self._guarded.blocked = True, None
         try:
             yield
         finally:
             self._guarded.active = False
+
+    def blocked(self) -> WouldChange | None:
+        """The first change the guard stopped in this thread's current or last read_only block."""
+        return getattr(self._guarded, "blocked", None)
 
     def client(self, service: str):
         if service not in self._clients:

@@ -200,6 +200,9 @@ def _check_references(document: Document, assume_role: Any) -> None:
     def problem(name: str) -> str | None:
         if name in SYSTEM_VARIABLES or name in document.parameters:
             return None
+        if name.startswith("ssm:"):
+            return (f"{{{{ {name} }}}} is a Parameter Store reference, which the local engine does not resolve: "
+                    "declare a parameter for the value, use {{ ThatParameter }} here and pass the value when running")
         if "." not in name:
             return f"{{{{ {name} }}}} is not a parameter of this document"
         step_name, output = name.split(".", 1)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterator
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from .errors import StepFailed
 
 REFERENCE = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
@@ -75,7 +77,12 @@ class SystemVariables:
         if name == "global:ACCOUNT_ID":
             if self._account_id is None:
                 sts = self._session.client("sts", region_name=self._region)
-                self._account_id = sts.get_caller_identity()["Account"]
+                try:
+                    self._account_id = sts.get_caller_identity()["Account"]
+                except (ClientError, BotoCoreError) as error:
+                    raise StepFailed(f"variable {{{{ global:ACCOUNT_ID }}}} needs sts GetCallerIdentity, which "
+                                     f"failed: {error}; allow it for the caller or pass the account id as a "
+                                     "parameter") from error
             return self._account_id
         return self._fixed[name]
 

@@ -19,6 +19,8 @@ PARAMETER_TYPES = (
     "AWS::EC2::Instance::Id", "List<AWS::EC2::Instance::Id>", "AWS::IAM::Role::Arn", "AWS::S3::Bucket::Name",
 )
 SAMPLE_ROLE = "arn:aws:iam::123456789012:role/clearsight-remediation"
+NOT_ROLES = ("not-an-arn", "arn:aws:iam::123456789012:user/clearsight", "arn:aws:s3:::clearsight-bucket")
+ROLE_TYPES = ("String", "AWS::IAM::Role::Arn")
 
 API_ACTIONS = ("aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty")
 # action -> (required inputs, alternatives of which one is required, outputs every such step has)
@@ -70,10 +72,11 @@ def role_parameter(document, catalog):
     spec = _parameters(document).get(reference.ASSUME_ROLE)
     pattern = spec.get("allowedPattern") if isinstance(spec, dict) else None
     try:
-        strict = bool(pattern) and re.search(pattern, SAMPLE_ROLE) and not re.search(pattern, "not-an-arn")
+        strict = (isinstance(pattern, str) and bool(re.search(pattern, SAMPLE_ROLE))
+                  and not any(re.search(pattern, other) for other in NOT_ROLES))
     except re.error:
         strict = False
-    if not strict:
+    if not strict or spec.get("type") not in ROLE_TYPES:
         yield Problem(f"parameters.{reference.ASSUME_ROLE}", "needs type String and an allowedPattern that accepts only "
                       f"role ARNs, e.g. '{reference.ROLE_ARN_PATTERN}'")
 
@@ -95,6 +98,12 @@ def parameter_patterns(document, catalog):
         if not isinstance(pattern, str) or not (pattern.startswith("^") and pattern.endswith("$")):
             yield Problem(f"parameters.{name}.allowedPattern", "every String parameter needs an anchored allowedPattern "
                           "('^...$', or allowedValues): Automation passes anything else straight into API calls")
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            yield Problem(f"parameters.{name}.allowedPattern", f"{pattern!r} is not a valid regular expression ({error}); "
+                          "fix it: no value could be checked against it")
 
 
 def _default_problem(spec):
@@ -263,7 +272,7 @@ def jump_targets(document, catalog):
     names = {step.get("name") for step in _steps(document)}
     for index, step in enumerate(_steps(document)):
         for key, target in _jumps(step):
-            if target not in names:
+            if not isinstance(target, str) or target not in names:
                 yield Problem(_at(index, step, key), f"goes to {target!r}, which is not a step; use one of {', '.join(sorted(map(str, names)))}")
 
 
@@ -284,7 +293,7 @@ def _successors(steps, index):
     jumps_away = "nextStep" in step or (step.get("action") == "aws:branch" and "Default" in _inputs(step))
     if following and step.get("isEnd") is not True and (not jumps_away or step.get("onFailure") == "Continue"):
         targets.append(following)
-    return targets
+    return [target for target in targets if isinstance(target, str)]
 
 
 @check("CS-D017", "document", "step unreachable")
@@ -307,9 +316,12 @@ def reachable(document, catalog):
 @check("CS-D018", "document", "document outputs name no step output")
 def document_outputs(document, catalog):
     outputs = document.content.get("outputs") or []
+    if not isinstance(outputs, list):
+        yield Problem("outputs", f"must be a list of Step.OutputName strings, not {type(outputs).__name__}")
+        return
     available = {f"{step.get('name')}.{o}" for step in _steps(document) for o in _outputs(step)}
-    for index, name in enumerate(outputs if isinstance(outputs, list) else [outputs]):
-        if name not in available:
+    for index, name in enumerate(outputs):
+        if not isinstance(name, str) or name not in available:
             yield Problem(f"outputs[{index}]", f"{name!r} is not an output of any step; write Step.OutputName")
 
 

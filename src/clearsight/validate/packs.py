@@ -138,7 +138,8 @@ def _remediations(pack):
 @check("CS-P011", "pack", "AutomationAssumeRole is not a literal role ARN")
 def literal_role(pack, catalog):
     for logical_id, properties in _remediations(pack):
-        value = (properties.get("Parameters") or {}).get(reference.ASSUME_ROLE)
+        parameters = properties.get("Parameters")
+        value = parameters.get(reference.ASSUME_ROLE) if isinstance(parameters, dict) else None
         if value is None:
             continue
         values = ((value.get("StaticValue") or {}).get("Values") if isinstance(value, dict) else None) or [None]
@@ -167,10 +168,24 @@ def managed_parameters(pack, catalog):
 @check("CS-P013", "pack", "change-triggered custom rule without both change notifications")
 def both_change_types(pack, catalog):
     for logical_id, properties in _rules(pack):
-        kinds = {d.get("MessageType") for d in _details(properties)}
+        kinds = {d.get("MessageType") for d in _details(properties) if isinstance(d.get("MessageType"), str)}
         if _source(properties).get("Owner") == "CUSTOM_LAMBDA" and kinds & CHANGE_TYPES and not CHANGE_TYPES <= kinds:
             yield Problem(f"Resources.{logical_id}.Properties.Source.SourceDetails", "a change-triggered custom rule needs "
                           "both ConfigurationItemChangeNotification and OversizedConfigurationItemChangeNotification")
+
+
+@check("CS-P016", "pack", "remediation does not depend on its rule")
+def depends_on_rule(pack, catalog):
+    rule_ids = {p.get("ConfigRuleName"): logical_id for logical_id, p in _rules(pack) if isinstance(p.get("ConfigRuleName"), str)}
+    for logical_id, properties in _remediations(pack):
+        name = properties.get("ConfigRuleName")
+        rule_id = rule_ids.get(name) if isinstance(name, str) else None
+        if rule_id is None:
+            continue  # CS-M001 reports a remediation naming no rule of the pack
+        depends = _resources(pack)[logical_id].get("DependsOn")
+        if rule_id not in ([depends] if isinstance(depends, str) else depends if isinstance(depends, list) else []):
+            yield Problem(f"Resources.{logical_id}.DependsOn", f"must name the rule it remediates (DependsOn: {rule_id}): "
+                          "Config refuses a remediation for a rule that does not exist yet")
 
 
 @check("CS-P014", "pack", "remediation configuration problems (reported under CS-M ids)")

@@ -94,7 +94,8 @@ def resource_id(site):
         if len(kinds) != 1 or len(value) != 1:
             yield Problem(site.at("Parameters", name), "must hold exactly one of ResourceValue or StaticValue")
         elif "ResourceValue" in kinds:
-            if (value["ResourceValue"] or {}).get("Value") != "RESOURCE_ID":
+            resource = value["ResourceValue"]
+            if not isinstance(resource, dict) or resource.get("Value") != "RESOURCE_ID":
                 yield Problem(site.at("Parameters", name, "ResourceValue", "Value"), "must be RESOURCE_ID, the only value Config fills in")
             uses += 1
     if uses != 1:
@@ -107,10 +108,12 @@ def static_limits(site):
     if len(site.parameters) > reference.REMEDIATION_PARAMETERS:
         yield Problem(site.at("Parameters"), f"{len(site.parameters)} parameters; Config accepts at most {reference.REMEDIATION_PARAMETERS}")
     for name, value in sorted(site.parameters.items()):
-        values = ((value or {}).get("StaticValue") or {}).get("Values") if isinstance(value, dict) else None
-        if values is None and isinstance(value, dict) and "StaticValue" in value:
-            yield Problem(site.at("Parameters", name, "StaticValue"), "needs Values: a list of strings")
+        if not isinstance(value, dict) or "StaticValue" not in value:
+            continue
+        static = value["StaticValue"]
+        values = static.get("Values") if isinstance(static, dict) else None
         if not isinstance(values, list):
+            yield Problem(site.at("Parameters", name, "StaticValue"), "needs Values: a list of strings")
             continue
         if len(values) > reference.STATIC_VALUES:
             yield Problem(site.at("Parameters", name, "StaticValue", "Values"), f"{len(values)} entries; at most {reference.STATIC_VALUES}")
@@ -125,7 +128,8 @@ def _out_of_range(value, low, high):
         number = int(value)
     except (TypeError, ValueError):
         return True
-    return isinstance(value, bool) or not low <= number <= high
+    fraction = isinstance(value, float) and not value.is_integer()
+    return isinstance(value, bool) or fraction or not low <= number <= high
 
 
 @check("CS-M008", "remediation", "MaximumAutomaticAttempts or RetryAttemptSeconds out of range")
@@ -158,6 +162,13 @@ def automatic_role(site):
     if (automatic is True or str(automatic).lower() == "true") and reference.ASSUME_ROLE not in site.parameters:
         yield Problem(site.at("Parameters"), "Automatic is true, which works only with a document parameter named "
                       "AutomationAssumeRole: pass it as a StaticValue role ARN")
+
+
+@check("CS-M012", "remediation", "Automatic is not a boolean")
+def automatic_boolean(site):
+    if "Automatic" in site.properties and str(site.properties["Automatic"]).lower() not in ("true", "false"):
+        yield Problem(site.at("Automatic"), f"is {site.properties['Automatic']!r}; write true or false (anything else "
+                      "is not a boolean to Config)")
 
 
 @check("CS-M011", "remediation", "unknown remediation property")

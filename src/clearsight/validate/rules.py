@@ -169,7 +169,8 @@ def enums(rule, catalog):
 
 @check("CS-R010", "rule", "rule has no trigger")
 def has_trigger(rule, catalog):
-    if not rule.resource_types and not rule.periodic:
+    events = rule.parameters.get("SourceEvents")
+    if not (rule.resource_types if isinstance(events, str) else events) and not rule.periodic:
         yield Problem("Parameters", "neither SourceEvents nor SourcePeriodic is set: Config would never run the rule")
 
 
@@ -256,6 +257,22 @@ def leftover_zip(rule, catalog):
     if path.exists():
         yield Problem(path.name, "left by rdk deploy; delete it and git-ignore rules/*/*.zip (it would be zipped "
                       "into the next deploy)", path)
+
+
+@check("CS-R017", "rule", "Description or InputParameters longer than Config accepts")
+def config_lengths(rule, catalog):
+    description = rule.parameters.get("Description")
+    if isinstance(description, str) and len(description) > reference.RULE_DESCRIPTION_CHARS:
+        yield Problem("Parameters.Description", f"is {len(description)} characters; Config accepts at most "
+                      f"{reference.RULE_DESCRIPTION_CHARS}: shorten it")
+    try:
+        sent = json.dumps(rule.effective_parameters)
+    except Exception:  # malformed strings: CS-R006 reports them
+        return
+    if len(sent) > reference.RULE_INPUT_PARAMETERS_CHARS:
+        yield Problem("Parameters.InputParameters", f"rdk deploy sends {len(sent)} characters of InputParameters (with the "
+                      "non-empty OptionalParameters, as one JSON string); Config accepts at most "
+                      f"{reference.RULE_INPUT_PARAMETERS_CHARS}: shorten the values")
 
 
 @check("CS-R016", "rule", "policy.json missing or not an IAM policy")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
+from ..variables import Unresolved
+
 if TYPE_CHECKING:
     from ..awsapi import ApiCaller
     from ..document import Step
@@ -27,6 +29,12 @@ class StepContext:
     def previewing(self) -> bool:
         """A dry run past its first skipped change: reads no longer show what a real run would see."""
         return self.dry_run and self.api.diverged
+
+    def unresolved_outputs(self) -> dict[str, Any]:
+        """Dry run: every output of a step that did not really run (declared and the action's own),
+        each left as its `{{ Step.Output }}` reference."""
+        names = [o["Name"] for o in self.step.outputs] + sorted(ACTIONS[self.step.action].implicit_outputs)
+        return {name: Unresolved(f"{self.step.name}.{name}") for name in names}
 
 
 @dataclass

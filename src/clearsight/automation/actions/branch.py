@@ -12,7 +12,7 @@ import operator
 from typing import Any, Callable
 
 from ..errors import StepFailed
-from ..variables import Unresolved, contains_unresolved
+from ..variables import contains_unresolved
 from .base import Action, Outcome, StepContext, register
 
 
@@ -72,9 +72,10 @@ def _holds(condition: dict, dry_run: bool) -> bool:
     if "Not" in condition:
         return not _holds(condition["Not"], dry_run)
     variable = condition["Variable"]
-    if dry_run and (isinstance(variable, Unresolved) or contains_unresolved(variable)):
-        raise _Undecidable(str(variable))
     (name,) = [key for key in condition if key in OPERATORS]
+    for side in (variable, condition[name]):
+        if dry_run and contains_unresolved(side):
+            raise _Undecidable(str(side))
     return OPERATORS[name](variable, condition[name])
 
 

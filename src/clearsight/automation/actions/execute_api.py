@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..awsapi import check_operation, is_read_only
 from ..errors import StepFailed
 from ..selectors import collect_outputs
-from ..variables import Unresolved, contains_unresolved
+from ..variables import contains_unresolved
 from .base import Action, Outcome, StepContext, literal, register
 
 
@@ -33,9 +33,9 @@ class ExecuteAwsApi(AwsApiAction):
 
     def run(self, ctx: StepContext) -> Outcome:
         service, api, params = self.request(ctx.inputs)
-        if ctx.dry_run and (not is_read_only(api) or contains_unresolved(params)):
+        if ctx.dry_run and (not is_read_only(api, service) or contains_unresolved(params)):
             ctx.api.would_call(service, api, params, validate=not contains_unresolved(params))
-            return Outcome(outputs=self._unresolved(ctx), note=f"dry run: {service} {api} not sent")
+            return Outcome(outputs=ctx.unresolved_outputs(), note=f"dry run: {service} {api} not sent")
         try:
             return Outcome(outputs=collect_outputs(ctx.step.outputs, ctx.api.call(service, api, params)))
         except StepFailed as error:
@@ -43,9 +43,5 @@ class ExecuteAwsApi(AwsApiAction):
                 raise  # before any skipped change, a failed read is what the real run would meet
             # A read after writes the dry run skipped sees the account as it is now: its failure
             # says nothing about the real run, so its outputs stay unresolved.
-            return Outcome(outputs=self._unresolved(ctx), note=f"dry run: {service} {api} read failed "
+            return Outcome(outputs=ctx.unresolved_outputs(), note=f"dry run: {service} {api} read failed "
                                                                f"before the skipped changes ({error})")
-
-    @staticmethod
-    def _unresolved(ctx: StepContext) -> dict:
-        return {o["Name"]: Unresolved(f"{ctx.step.name}.{o['Name']}") for o in ctx.step.outputs}

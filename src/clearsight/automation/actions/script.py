@@ -22,7 +22,6 @@ import boto3
 from ..awsapi import normalize
 from ..errors import StepFailed, StepTimedOut, WouldChange
 from ..selectors import collect_outputs
-from ..variables import Unresolved
 from .base import Action, Outcome, StepContext, literal, register
 
 RUNTIMES = frozenset(f"python3.{minor}" for minor in range(8, 14))
@@ -95,7 +94,7 @@ class ExecuteScript(Action):
     def run(self, ctx: StepContext) -> Outcome:
         if ctx.inputs["Runtime"] not in RUNTIMES:
             raise StepFailed(_runtime_problem(str(ctx.inputs["Runtime"])))
-        unresolved = {o["Name"]: Unresolved(f"{ctx.step.name}.{o['Name']}") for o in ctx.step.outputs}
+        unresolved = ctx.unresolved_outputs()
         if ctx.previewing:
             return Outcome(outputs=unresolved, note="dry run: script not run (an earlier change was skipped)")
         try:
@@ -125,6 +124,9 @@ class ExecuteScript(Action):
                     result["payload"] = normalize(handler(events, context))
             except BaseException as error:  # noqa: BLE001 (any script failure fails the step)
                 result["error"] = error
+            if ctx.dry_run and ctx.api.blocked():
+                # the script stopped (or should have) at its first write, whatever it did with the exception
+                result["error"] = ctx.api.blocked()
 
         worker = threading.Thread(target=target, name=filename, daemon=True)
         worker.start()

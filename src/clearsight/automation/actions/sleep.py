@@ -1,4 +1,9 @@
-"""aws:sleep: wait for an ISO 8601 Duration (PT5S, PT1H30M, P1D) or until a Timestamp."""
+"""aws:sleep: wait for an ISO 8601 Duration (PT5S, PT1H30M, P1D) or until a Timestamp.
+
+automation-action-sleep.html: "Automation supports a maximum delay of 604799 seconds (7 days)";
+a longer delay fails (a literal Duration already when the document is loaded, a Timestamp when the
+step runs, since its delay depends on when that is).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import datetime, timezone
 from ..errors import StepFailed, StepTimedOut
 from .base import Action, Outcome, StepContext, literal, register
 
+MAX_DELAY = 604799
 DURATION = re.compile(r"P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?")
 
 
@@ -16,7 +22,7 @@ def duration_seconds(text: str) -> float:
     if not match or text in ("P", "PT") or text.endswith("T"):
         raise ValueError(f"Duration {text!r} is not ISO 8601 like PT5S, PT10M or P1D")
     parts = {key: float(value or 0) for key, value in match.groupdict().items()}
-    return parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+    return _within_limit(parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"], f"Duration {text}")
 
 
 def seconds_until(text: str) -> float:
@@ -27,6 +33,13 @@ def seconds_until(text: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+
+
+def _within_limit(seconds: float, what: str) -> float:
+    if seconds > MAX_DELAY:
+        raise ValueError(f"{what} is a delay of {seconds:g}s, over Automation's maximum delay of {MAX_DELAY} seconds "
+                         "(7 days); split the wait or shorten it")
+    return seconds
 
 
 @register
@@ -49,7 +62,7 @@ class Sleep(Action):
             if "Duration" in ctx.inputs:
                 seconds = duration_seconds(ctx.inputs["Duration"])
             else:
-                seconds = seconds_until(ctx.inputs["Timestamp"])
+                seconds = _within_limit(seconds_until(ctx.inputs["Timestamp"]), f"Timestamp {ctx.inputs['Timestamp']}")
         except ValueError as error:
             raise StepFailed(str(error)) from None
         if ctx.dry_run:
