@@ -12,8 +12,8 @@ from clearsight.automation import ParameterError, load_document, run_document
 from clearsight.automation.parameters import validate
 from clearsight.sandbox import moto_patches
 from clearsight.sandbox.estate import log_groups
-from tests.conftest import ACCOUNT, REGION
 from clearsight.remediate import document_parameters as config_parameters
+from tests.conftest import ACCOUNT, REGION
 from tests.documents.runs import iam_actions, mutating_calls, verdicts
 
 RULE = "CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION"

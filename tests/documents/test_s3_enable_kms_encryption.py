@@ -10,8 +10,8 @@ import pytest
 from clearsight.automation import ParameterError, load_document, run_document
 from clearsight.automation.parameters import validate
 from clearsight.sandbox.estate import s3_encryption
-from tests.conftest import ACCOUNT, REGION
 from clearsight.remediate import document_parameters as config_parameters
+from tests.conftest import ACCOUNT, REGION
 from tests.documents.runs import iam_actions, mutating_calls, verdicts
 
 RULE = "S3_BUCKET_KMS_ENCRYPTION"
@@ -70,7 +70,7 @@ def test_bucket_without_default_encryption_is_remediated(run, s3, key):
     s3.create_bucket(Bucket="data-plain")
     execution = run(parameters("data-plain", key["Arn"]))
     assert execution.status == "Success", execution.failure_message
-    assert execution.outputs == {"CheckEncryption.CurrentEncryption": "none key=- bucketKey=False"}
+    assert execution.outputs == {"CheckEncryption.CurrentEncryption": "none key=- bucketKey=False blocked=-"}
     assert encryption(s3, "data-plain") == ("aws:kms", key["Arn"], True)
 
 
@@ -114,6 +114,48 @@ def test_bucket_key_setting_is_part_of_the_check(run, s3, key):
     again = run(parameters("data-bk", key["Arn"], BucketKeyEnabled="true"))  # as Config passes it
     assert mutating_calls(again) == ["s3.PutBucketEncryption"]
     assert encryption(s3, "data-bk") == ("aws:kms", key["Arn"], True)
+
+
+def test_dsse_bucket_keeps_dual_layer_encryption(run, s3, aws, key):
+    other = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    s3.create_bucket(Bucket="data-dsse")
+    s3.put_bucket_encryption(Bucket="data-dsse", ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms:dsse", "KMSMasterKeyID": other}}]})
+    assert run(parameters("data-dsse", key["Arn"])).status == "Success"
+    assert encryption(s3, "data-dsse") == ("aws:kms:dsse", key["Arn"], False)  # new key, still dual-layer
+    again = run(parameters("data-dsse", key["Arn"]))
+    assert again.status == "Success" and mutating_calls(again) == []
+
+
+def test_blocked_encryption_types_are_written_back(run, s3, aws, key):
+    """moto drops BlockedEncryptionTypes, so the bucket's first read is answered as S3 would."""
+    from botocore.awsrequest import AWSResponse
+
+    s3.create_bucket(Bucket="data-sse-c-blocked")
+    body = (b'<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule>'
+            b"<ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault>"
+            b"<BucketKeyEnabled>false</BucketKeyEnabled>"
+            b"<BlockedEncryptionTypes><EncryptionType>SSE-C</EncryptionType></BlockedEncryptionTypes>"
+            b"</Rule></ServerSideEncryptionConfiguration>")
+    answered = []
+
+    class Raw:
+        def stream(self, **_):
+            yield body
+
+    def first_read(request, **_):
+        if not answered:
+            answered.append(request.url)
+            return AWSResponse(request.url, 200, {"content-type": "application/xml"}, Raw())
+        return None
+
+    aws.events.register_first("before-send.s3.GetBucketEncryption", first_read)
+    execution = run(parameters("data-sse-c-blocked", key["Arn"]))
+    assert execution.status == "Success", execution.failure_message
+    [put] = [params for service, op, params in execution.api_calls if op == "PutBucketEncryption"]
+    rule = put["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["BlockedEncryptionTypes"] == {"EncryptionType": ["SSE-C"]}
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}
 
 
 @pytest.mark.parametrize("state", ["Disabled", "PendingDeletion"])

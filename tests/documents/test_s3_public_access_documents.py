@@ -8,8 +8,8 @@ import pytest
 from clearsight.automation import ParameterError, run_document
 from clearsight.sandbox.estate import s3_public_access
 from clearsight.validate.iam import allows, iam_action
-from tests.conftest import ACCOUNT, REGION
 from clearsight.remediate import document_parameters as config_parameters
+from tests.conftest import ACCOUNT, REGION
 from tests.documents.runs import mutating_calls, verdicts
 
 BUCKET_RULE, ACCOUNT_RULE = "S3_BUCKET_PUBLIC_ACCESS_PROHIBITED", "S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED"
