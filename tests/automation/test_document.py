@@ -47,6 +47,12 @@ def load(extra: str):
     ("  - {name: Second, action: aws:executeAwsApi, inputs: {Service: s3, Api: ListBuckets}, "
      "outputs: [{Name: N, Selector: $.Buckets, Type: List}]}", "'List' is not one of"),
     ("outputs: [Second.Output]", "'Second.Output' is not a Step.Output"),
+    ("outputs: First.Status", "field outputs: must be a list of Step.Output names, got 'First.Status'"),
+    ("  - {name: Second, action: aws:sleep, inputs: {Duration: PT1S}, outputs: {Name: N}}",
+     "step 'Second' (mainSteps[1]), field outputs: must be a list of {Name, Selector, Type}"),
+    ("  - Second", "mainSteps[1]: must be a mapping with name, action and inputs, got 'Second'"),
+    ("  - {name: Second, action: aws:sleep, inputs: {Duration: PT1S}, nextStep: [First]}",
+     "step 'Second' (mainSteps[1]), field nextStep: must be a step name (a string), got ['First']"),
     ("  - {name: Second, action: aws:sleep, inputs: {Duration: P8D}}", "maximum delay of 604799 seconds"),
     ("  - {name: Second, action: aws:executeAwsApi, inputs: {Service: ssm, Api: GetParameter, Name: '{{ssm:/org/a.b}}'}}",
      "{{ ssm:/org/a.b }} is a Parameter Store reference"),

@@ -156,3 +156,132 @@ def test_the_rules_remediation_block_fills_every_parameter_validly(catalog, docu
     values = validate(load_document(document.path).parameters, given)
     assert values["LogGroupName"] == "/clearsight/demo/plain"
     assert set(given) == set(document.content["parameters"])
+
+
+# --- CheckKeyPolicy judged as IAM evaluates the key policy for CloudWatch Logs' requests, whose
+# encryption context kms:EncryptionContext:aws:logs:arn is this log group's ARN (no ":*").
+# IAM user guide: condition operators (Not* operators are NOR over their values, ...IfExists on a
+# present key is the plain operator, ArnLike matches each of the six ARN parts with * and ?),
+# multi-valued conditions (operators and keys AND, values OR), and an explicit Deny beats any Allow.
+
+GROUP = "/app/plain"
+GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{GROUP}"
+CONTEXT_KEY = "kms:EncryptionContext:aws:logs:arn"
+
+
+def check_policy(run, logs, kms, statements):
+    logs.create_log_group(logGroupName=GROUP)
+    key = key_with_policy(kms, statements)
+    return run({"LogGroupName": GROUP, "KmsKeyArn": key, "AutomationAssumeRole": ROLE})
+
+
+def on_context(operator, values):
+    return {"Condition": {operator: {CONTEXT_KEY: values}}}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        on_context("ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/*"),
+        on_context("ArnLike", f"arn:aws:logs:*:{ACCOUNT}:log-group:/app/plai?"),
+        on_context("ArnEquals", GROUP_ARN),
+        on_context("StringLike", f"arn:aws:logs:{REGION}:*"),
+        on_context("StringEqualsIgnoreCase", GROUP_ARN.upper()),
+        on_context("ArnLike", [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*", GROUP_ARN]),  # values: OR
+        on_context("ArnNotLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*"),
+        on_context("ArnNotEquals", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/plain-v2"),
+        on_context("StringNotEquals", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other"),
+        on_context("StringNotLike", [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*", "*:/secret"]),
+        on_context("ArnLikeIfExists", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/*"),
+        on_context("ArnNotLikeIfExists", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*"),
+        on_context("ForAnyValue:ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/*"),
+        on_context("ForAllValues:StringEquals", GROUP_ARN),
+        on_context("Null", "false"),
+        {"Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},  # other keys are not judged
+    ],
+    ids=lambda c: next(iter(c["Condition"])),
+)
+def test_key_policy_whose_condition_admits_this_log_group_lets_it_be_encrypted(run, logs, kms, condition):
+    execution = check_policy(run, logs, kms, [logs_statement(**condition)])
+    assert execution.status == "Success", execution.failure_message
+    assert kms_key_of(logs, GROUP) is not None
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        on_context("ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/APP/*"),  # case-sensitive
+        on_context("ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/plain:*"),  # the context has no ":*"
+        on_context("ArnLike", f"arn:aws:logs:{REGION}:*"),  # five parts: * does not span the resource part
+        on_context("ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/[p]lain"),  # no [] classes in IAM
+        on_context("ArnEquals", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/plain-v2"),
+        on_context("ArnNotLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/*"),
+        on_context("ArnNotEquals", GROUP_ARN),
+        on_context("StringNotEquals", [f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other", GROUP_ARN]),  # NOR
+        on_context("StringNotLike", "*:log-group:/app/*"),
+        on_context("ArnLikeIfExists", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*"),  # the key is present
+        on_context("ArnNotEqualsIfExists", GROUP_ARN),
+        on_context("ForAnyValue:ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*"),
+        on_context("Null", "true"),
+        {"Condition": {"ArnLike": {CONTEXT_KEY: f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/*"},
+                       "ArnNotEquals": {CONTEXT_KEY: GROUP_ARN}}},  # operators: AND
+    ],
+    ids=lambda c: "+".join(c["Condition"]),
+)
+def test_key_policy_whose_condition_excludes_this_log_group_fails_naming_the_statement(run, logs, kms, condition):
+    execution = check_policy(run, logs, kms, [logs_statement(Sid="LogsOnlySome", **condition)])
+    assert execution.status == "Failed"
+    assert "Step CheckKeyPolicy Failed" in execution.failure_message
+    assert f"Statement LogsOnlySome names CloudWatch Logs, but its condition on {CONTEXT_KEY} excludes" in execution.failure_message
+    assert f"change that condition so it admits {GROUP_ARN}" in execution.failure_message
+    assert mutating_calls(execution) == []
+    assert kms_key_of(logs, GROUP) is None
+
+
+def logs_deny(**overrides):
+    principal = {"Service": f"logs.{REGION}.amazonaws.com"}
+    return {"Sid": "DenyLogs", "Effect": "Deny", "Principal": principal, "Action": "kms:*", "Resource": "*", **overrides}
+
+
+@pytest.mark.parametrize(
+    "deny",
+    [
+        logs_deny(),
+        logs_deny(Principal="*", Action=["kms:Decrypt"]),
+        logs_deny(Principal={"AWS": "*"}, Action="kms:GenerateDataKey*", **on_context("ArnLike", f"arn:aws:logs:*:*:log-group:/app/*")),
+        logs_deny(**on_context("ArnNotEquals", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/audit")),
+        logs_deny(Action="kms:*", NotPrincipal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, Principal=None),
+        logs_deny(NotAction=["kms:Describe*"], Action=None),
+    ],
+    ids=["all", "any-principal-decrypt", "arnlike-this-group", "arnnotequals-other-group", "notprincipal", "notaction"],
+)
+def test_explicit_deny_overrides_the_allow_and_says_what_to_change(run, logs, kms, deny):
+    deny = {k: v for k, v in deny.items() if v is not None}
+    execution = check_policy(run, logs, kms, [logs_statement(), deny])
+    assert execution.status == "Failed"
+    assert "explicitly denies CloudWatch Logs" in execution.failure_message
+    assert "statement DenyLogs (kms:" in execution.failure_message
+    assert f"add to it Condition ArnNotEquals {CONTEXT_KEY} {GROUP_ARN}" in execution.failure_message
+    assert mutating_calls(execution) == []
+    assert kms_key_of(logs, GROUP) is None
+
+
+@pytest.mark.parametrize(
+    "deny",
+    [
+        logs_deny(**on_context("ArnLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other/*")),
+        logs_deny(**on_context("ArnNotLike", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/app/*")),
+        logs_deny(Principal={"Service": "cloudtrail.amazonaws.com"}),
+        logs_deny(Action=["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"]),
+        logs_deny(NotPrincipal={"Service": f"logs.{REGION}.amazonaws.com"}, Principal=None),
+        logs_deny(NotAction="kms:*", Action=None),
+        # a key whose request value the check cannot know: the Deny is not predicted (AWS still judges)
+        logs_deny(Condition={"Bool": {"aws:SecureTransport": "false"}, "ArnLike": {CONTEXT_KEY: "arn:aws:logs:*:*:log-group:*"}}),
+    ],
+    ids=["other-groups", "arnnotlike-this-group", "other-principal", "other-actions", "notprincipal-logs", "notaction-all", "unseen-key"],
+)
+def test_deny_that_does_not_cover_this_log_group_leaves_the_allow(run, logs, kms, deny):
+    deny = {k: v for k, v in deny.items() if v is not None}
+    execution = check_policy(run, logs, kms, [logs_statement(), deny])
+    assert execution.status == "Success", execution.failure_message
+    assert kms_key_of(logs, GROUP) is not None

@@ -53,6 +53,8 @@ CASES = [
      "Parameters.InputParameters", "not valid JSON"),
     ("old-runtime", rule("SourceRuntime", "python3.11-lib"), RULE_DIR, "CS-R007", "parameters.json",
      "Parameters.SourceRuntime", "python3.12-lib or newer"),
+    ("runtime-unknown-to-rdk", rule("SourceRuntime", "python3.99-lib"), RULE_DIR, "CS-R007", "parameters.json",
+     "Parameters.SourceRuntime", "python3.14-lib"),
     ("no-runtime", rule("SourceRuntime", None), RULE_DIR, "CS-R007", "parameters.json", "Parameters.SourceRuntime", "explicitly"),
     ("unknown-resource-type", rule("SourceEvents", "AWS::S3::Bucketz"), RULE_DIR, "CS-R008", "parameters.json",
      "Parameters.SourceEvents", "AWS::S3::Bucketz"),
@@ -154,6 +156,17 @@ CASES = [
      "CS-D005", "Clearsight-GoodFix.yaml", "parameters.BucketName.allowedPattern", "not a valid regular expression"),
     ("default-breaks-pattern", document("parameters", "KmsKeyArn", "default", value="nope"), DOCUMENT, "CS-D006",
      "Clearsight-GoodFix.yaml", "parameters.KmsKeyArn.default", "does not match"),
+    ("default-breaks-max-chars", document("parameters", "KmsKeyArn", "maxChars", value=20), DOCUMENT, "CS-D006",
+     "Clearsight-GoodFix.yaml", "parameters.KmsKeyArn.default", "maxChars is 20"),
+    ("default-breaks-min-items", document("parameters", "Names", value={"type": "StringList", "default": [],
+     "minItems": 1}), DOCUMENT, "CS-D006", "Clearsight-GoodFix.yaml", "parameters.Names.default", "0 items; minItems is 1"),
+    ("limit-negative", document("parameters", "BucketName", "minChars", value=-1), DOCUMENT, "CS-D022",
+     "Clearsight-GoodFix.yaml", "parameters.BucketName", "minChars must be a non-negative integer"),
+    ("limit-not-a-number", document("parameters", "BucketName", "maxChars", value="63"), DOCUMENT, "CS-D022",
+     "Clearsight-GoodFix.yaml", "parameters.BucketName", "maxChars must be a non-negative integer, got '63'"),
+    ("limit-min-above-max", document("parameters", "BucketName", value={
+        "type": "String", "allowedPattern": "^[a-z0-9.-]+$", "minItems": 3, "maxItems": 2}), DOCUMENT, "CS-D022",
+     "Clearsight-GoodFix.yaml", "parameters.BucketName", "minItems 3 is greater than maxItems 2"),
     ("no-steps", document("mainSteps", value=[]), DOCUMENT, "CS-D007", "Clearsight-GoodFix.yaml", "mainSteps", "non-empty"),
     ("step-name-invalid", document("mainSteps", 4, "name", value="bad name!"), DOCUMENT, "CS-D008",
      "Clearsight-GoodFix.yaml", "mainSteps[4]", "[a-zA-Z0-9_]+"),
@@ -195,6 +208,41 @@ CASES = [
      "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption)", "wire it in"),
     ("output-unknown", document("outputs", value=["ReadEncryption.Nope"]), DOCUMENT, "CS-D018", "Clearsight-GoodFix.yaml",
      "outputs[0]", "Step.OutputName"),
+    ("max-attempts-zero", document("mainSteps", 2, "maxAttempts", value=0), DOCUMENT, "CS-D023",
+     "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption).maxAttempts", "positive integer"),
+    ("timeout-a-string", document("mainSteps", 2, "timeoutSeconds", value="60"), DOCUMENT, "CS-D023",
+     "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption).timeoutSeconds", "positive integer (unquoted), got '60'"),
+    ("is-end-yes", document("mainSteps", 4, "isEnd", value="yes"), DOCUMENT, "CS-D023",
+     "Clearsight-GoodFix.yaml", "mainSteps[4](Done).isEnd", "true or false"),
+    ("is-critical-one", document("mainSteps", 2, "isCritical", value=1), DOCUMENT, "CS-D023",
+     "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption).isCritical", "true or false"),
+    ("next-step-not-a-string", document("mainSteps", 2, "nextStep", value=["VerifyEncryption"]), DOCUMENT, "CS-D023",
+     "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption).nextStep", "a step name"),
+    ("branch-operator-misspelt", both(document("mainSteps", 1, "inputs", "Choices", 0, "BooleanEquals", value=None),
+     document("mainSteps", 1, "inputs", "Choices", 0, "StringEqual", value="true")), DOCUMENT, "CS-D024",
+     "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices[0]", "did you mean StringEquals?"),
+    ("branch-two-operators", document("mainSteps", 1, "inputs", "Choices", 0, "StringEquals", value="true"), DOCUMENT,
+     "CS-D024", "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices[0]", "exactly one operator"),
+    ("branch-no-variable", document("mainSteps", 1, "inputs", "Choices", 0, "Variable", value=None), DOCUMENT,
+     "CS-D024", "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices[0]", "Variable"),
+    ("branch-no-next-step", document("mainSteps", 1, "inputs", "Choices", 0, "NextStep", value=None), DOCUMENT,
+     "CS-D024", "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices[0].NextStep", "NextStep"),
+    ("branch-choices-empty", document("mainSteps", 1, "inputs", "Choices", value=[]), DOCUMENT, "CS-D024",
+     "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices", "non-empty list"),
+    ("branch-and-empty", document("mainSteps", 1, "inputs", "Choices", 0, value={"NextStep": "Done", "And": []}),
+     DOCUMENT, "CS-D024", "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices[0].And",
+     "non-empty list"),
+    ("branch-nested-misspelt", document("mainSteps", 1, "inputs", "Choices", 0, value={"NextStep": "Done", "Not": {
+        "Variable": "{{ ReadEncryption.Compliant }}", "BooleanEqual": False}}), DOCUMENT, "CS-D024",
+     "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Choices[0].Not", "did you mean BooleanEquals?"),
+    ("branch-default-a-list", document("mainSteps", 1, "inputs", "Default", value=["EnableEncryption"]), DOCUMENT,
+     "CS-D024", "Clearsight-GoodFix.yaml", "mainSteps[1](AlreadyCompliant).inputs.Default", "a step name"),
+    ("output-type-unknown", document("mainSteps", 0, "outputs", 0, "Type", value="List"), DOCUMENT, "CS-D025",
+     "Clearsight-GoodFix.yaml", "mainSteps[0](ReadEncryption).outputs[0].Type", "'List' is not one of"),
+    ("output-selector-broken", document("mainSteps", 0, "outputs", 0, "Selector", value="$.Payload[compliant"), DOCUMENT,
+     "CS-D025", "Clearsight-GoodFix.yaml", "mainSteps[0](ReadEncryption).outputs[0].Selector", "JSONPath"),
+    ("output-without-name", document("mainSteps", 0, "outputs", 0, "Name", value=None), DOCUMENT, "CS-D025",
+     "Clearsight-GoodFix.yaml", "mainSteps[0](ReadEncryption).outputs[0]", "Name, Selector and Type"),
     ("document-too-big", document("description", value="x" * 70_000), DOCUMENT, "CS-D019", "Clearsight-GoodFix.yaml",
      "-", "at most 65536"),
     ("policy-missing", lambda root: (root / POLICY).unlink(), DOCUMENT, "CS-D020", "Clearsight-GoodFix.policy.json", "-",
@@ -240,6 +288,13 @@ CASES = [
      "Resources.CwLoggroupRetentionPeriodCheck.Properties.InputParameters.minRetentionTime", "MinRetentionTime"),
     ("change-without-oversized", pack("Resources", "GoodRule", "Properties", "Source", "SourceDetails", 1, value=None),
      PACK, "CS-P013", "good.yaml", "Resources.GoodRule.Properties.Source.SourceDetails", "OversizedConfiguration"),
+    ("pack-26-source-details", pack("Resources", "GoodRule", "Properties", "Source", "SourceDetails", value=[
+        {"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": f}
+        for f in ["One_Hour", "Three_Hours"] * 13]), PACK, "CS-P017", "good.yaml",
+     "Resources.GoodRule.Properties.Source.SourceDetails", "at most 25"),
+    ("pack-empty", write(PACK, "{}\n"), PACK, "CS-P018", "good.yaml", "Resources", "no rules"),
+    ("pack-without-resources", write(PACK, "Parameters:\n  X: {Type: String}\n"), PACK, "CS-P018", "good.yaml",
+     "Resources", "no rules"),
     ("remediation-without-depends-on", pack("Resources", "GoodRuleRemediation", "DependsOn", value=None), PACK,
      "CS-P016", "good.yaml", "Resources.GoodRuleRemediation.DependsOn", "GoodRule"),
     ("remediation-depends-on-another-rule", pack("Resources", "GoodRuleRemediation", "DependsOn",
@@ -267,6 +322,13 @@ def test_mistake_is_caught_with_file_place_and_fix(good_catalog, case):
     assert hits, f"{check_id} not reported; got {[str(f) for f in findings]}"
     assert any(f.file.name == file_name and location in f.location and message in f.message for f in hits), \
         [str(f) for f in hits]
+
+
+def test_java_character_class_in_allowed_pattern_is_not_a_finding(good_catalog):
+    """allowedPattern is a Java regex: `[\\w-\\/]` is valid there (AWS runbooks use it) and the engine runs it."""
+    document("parameters", "BucketName", "allowedPattern", value=r"^[\w-\/.]{3,63}$")(good_catalog)
+    document("parameters", "KmsKeyArn", "allowedPattern", value=r"^arn:aws[\w-]*:kms:[\w-\/:]+$")(good_catalog)
+    assert validate([good_catalog / DOCUMENT]) == []
 
 
 def test_every_check_has_a_case():

@@ -76,9 +76,12 @@ def load_document(source: str | os.PathLike | dict, *, name: str | None = None) 
     if not isinstance(raw_steps, list) or not raw_steps:
         raise DocumentError(f"{origin}, field mainSteps: must be a non-empty list of steps")
     steps = tuple(_step(raw, index, origin) for index, raw in enumerate(raw_steps))
+    outputs = content.get("outputs") or []
+    if not isinstance(outputs, list):
+        raise DocumentError(f"{origin}, field outputs: must be a list of Step.Output names, got {outputs!r}")
     document = Document(
         name=name or default_name, source=origin, description=str(content.get("description") or ""),
-        parameters=parameters, steps=steps, outputs=tuple(content.get("outputs") or ()))
+        parameters=parameters, steps=steps, outputs=tuple(outputs))
     _check_graph(document)
     _check_references(document, content.get("assumeRole"))
     return document
@@ -128,7 +131,9 @@ def _positive(raw: dict, key: str, where: str) -> int | None:
 
 
 def _step(raw: Any, index: int, origin: str) -> Step:
-    name = raw.get("name") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict):
+        raise DocumentError(f"{origin}: mainSteps[{index}]: must be a mapping with name, action and inputs, got {raw!r}")
+    name = raw.get("name")
     where = f"{origin}: step {name!r} (mainSteps[{index}])"
     if not isinstance(name, str) or not STEP_NAME.fullmatch(name):
         raise DocumentError(f"{where}, field name: must match [a-zA-Z0-9_]+")
@@ -142,13 +147,18 @@ def _step(raw: Any, index: int, origin: str) -> Step:
     inputs = raw.get("inputs") or {}
     if not isinstance(inputs, dict):
         raise DocumentError(f"{where}, field inputs: must be a mapping")
+    outputs = raw.get("outputs") or []
+    if not isinstance(outputs, list):
+        raise DocumentError(f"{where}, field outputs: must be a list of {{Name, Selector, Type}}, got {outputs!r}")
+    if raw.get("nextStep") is not None and not isinstance(raw["nextStep"], str):
+        raise DocumentError(f"{where}, field nextStep: must be a step name (a string), got {raw['nextStep']!r}")
     on_failure = str(raw.get("onFailure", "Abort"))
     on_cancel = str(raw.get("onCancel", "Abort"))
     for key, value, allowed in (("onFailure", on_failure, ("Abort", "Continue")), ("onCancel", on_cancel, ("Abort",))):
         if value not in allowed and not (value.startswith("step:") and len(value) > 5):
             raise DocumentError(f"{where}, field {key}: {value!r} is not {', '.join(allowed)} or step:NAME")
     step = Step(
-        name=name, action=raw["action"], inputs=inputs, outputs=tuple(raw.get("outputs") or ()),
+        name=name, action=raw["action"], inputs=inputs, outputs=tuple(outputs),
         max_attempts=_positive(raw, "maxAttempts", where) or 1,
         timeout_seconds=_positive(raw, "timeoutSeconds", where),
         on_failure=on_failure, on_cancel=on_cancel, next_step=raw.get("nextStep"),

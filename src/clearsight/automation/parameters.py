@@ -15,6 +15,10 @@ from typing import Any
 from .errors import ParameterError
 
 TYPES = ("String", "StringList", "Integer", "Boolean", "StringMap", "MapList")
+# documents-syntax-data-elements-parameters.html: (minimum key, maximum key, what they count)
+LIMITS = (("minChars", "maxChars", "characters"), ("minItems", "maxItems", "items"))
+# StartAutomationExecution's AutomationParameterMap (SSM API model).
+API_KEYS, API_VALUES, API_VALUE_CHARS = 200, 50, 512
 
 
 def _base_type(declared: str) -> str:
@@ -42,11 +46,65 @@ def declaration_problem(spec: Any) -> str | None:
             return f"allowedPattern does not compile as a Python regular expression: {error}"
     if "allowedValues" in spec and not isinstance(spec["allowedValues"], list):
         return "allowedValues must be a list"
+    return limits_problem(spec)
+
+
+def limits_problem(spec: dict) -> str | None:
+    """What is wrong with a declaration's minChars/maxChars/minItems/maxItems, if anything."""
+    for low, high, _ in LIMITS:
+        for key in (low, high):
+            value = spec.get(key)
+            if key in spec and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                return f"{key} must be a non-negative integer, got {value!r}"
+        if low in spec and high in spec and spec[low] > spec[high]:
+            return f"{low} {spec[low]} is greater than {high} {spec[high]}; no value could satisfy both"
     return None
+
+
+def limit_violation(spec: dict, value: Any) -> str | None:
+    """How a typed value breaks its declaration's minChars/maxChars (String) or minItems/maxItems
+    (StringList, MapList), if it does."""
+    kind = _base_type(str(spec.get("type")))
+    counted = {"String": LIMITS[0], "StringList": LIMITS[1], "MapList": LIMITS[1]}
+    if kind not in counted or not isinstance(value, str if kind == "String" else list):
+        return None
+    low, high, unit = counted[kind]
+    size = len(value)
+    shown = f"{size} items"
+    if unit == "characters":
+        shown = f"{value if size <= 40 else value[:37] + '...'!r} is {size} characters"
+    if isinstance(spec.get(low), int) and size < spec[low]:
+        return f"{shown}; {low} is {spec[low]}"
+    if isinstance(spec.get(high), int) and size > spec[high]:
+        return f"{shown}; {high} is {spec[high]}"
+    return None
+
+
+def _api_values(value: Any) -> list[str]:
+    """The strings a value takes in StartAutomationExecution's Parameters (a list of strings a key)."""
+    items = value if isinstance(value, list) else [value]
+    return [item if isinstance(item, str) else json.dumps(item) if isinstance(item, (dict, list))
+            else str(item).lower() if isinstance(item, bool) else str(item) for item in items]
+
+
+def _check_api_limits(given: dict[str, Any]) -> None:
+    if len(given) > API_KEYS:
+        raise ParameterError(f"{len(given)} parameters; StartAutomationExecution accepts at most {API_KEYS}: "
+                             "pass fewer")
+    for name, value in given.items():
+        values = _api_values(value)
+        if len(values) > API_VALUES:
+            raise ParameterError(f"parameter {name}: {len(values)} values; StartAutomationExecution accepts at most "
+                                 f"{API_VALUES} a parameter: pass fewer")
+        longest = max((len(v) for v in values), default=0)
+        if longest > API_VALUE_CHARS:
+            raise ParameterError(f"parameter {name}: a value of {longest} characters; StartAutomationExecution accepts "
+                                 f"at most {API_VALUE_CHARS} a value: shorten it")
 
 
 def validate(declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]:
     """Every declared parameter's typed value (given, else default); ParameterError otherwise."""
+    _check_api_limits(given)
     unknown = sorted(set(given) - set(declared))
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}: this document takes "
@@ -57,6 +115,9 @@ def validate(declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]
         if name in given:
             value = _coerce(name, kind, given[name])
             _check_allowed(name, spec, kind, value)
+            violation = limit_violation(spec, value)
+            if violation:
+                raise ParameterError(f"parameter {name}: {violation}; pass a value within the limits")
         elif "default" in spec:
             if "{{" in str(spec["default"]):
                 raise ParameterError(f"parameter {name}: its default {spec['default']} is resolved by AWS "

@@ -7,6 +7,9 @@ from functools import cache
 
 import botocore.session
 
+from ..automation.actions.branch import OPERATORS
+from ..automation.parameters import compile_pattern, limit_violation, limits_problem
+from ..automation.selectors import OUTPUT_TYPES, compile_path
 from ..automation.variables import REFERENCE, SYSTEM_VARIABLES, references as variable_references
 from . import reference
 from .iam import allows, iam_action, policy_problems
@@ -72,8 +75,8 @@ def role_parameter(document, catalog):
     spec = _parameters(document).get(reference.ASSUME_ROLE)
     pattern = spec.get("allowedPattern") if isinstance(spec, dict) else None
     try:
-        strict = (isinstance(pattern, str) and bool(re.search(pattern, SAMPLE_ROLE))
-                  and not any(re.search(pattern, other) for other in NOT_ROLES))
+        strict = (isinstance(pattern, str) and bool(compile_pattern(pattern).search(SAMPLE_ROLE))
+                  and not any(compile_pattern(pattern).search(other) for other in NOT_ROLES))
     except re.error:
         strict = False
     if not strict or spec.get("type") not in ROLE_TYPES:
@@ -100,7 +103,7 @@ def parameter_patterns(document, catalog):
                           "('^...$', or allowedValues): Automation passes anything else straight into API calls")
             continue
         try:
-            re.compile(pattern)
+            compile_pattern(pattern)
         except re.error as error:
             yield Problem(f"parameters.{name}.allowedPattern", f"{pattern!r} is not a valid regular expression ({error}); "
                           "fix it: no value could be checked against it")
@@ -112,25 +115,39 @@ def _default_problem(spec):
         return f"default {default!r} is not a Boolean (true/false)"
     if kind == "Integer" and (isinstance(default, bool) or not isinstance(default, int)):
         return f"default {default!r} is not an Integer"
-    if "allowedValues" in spec and default not in spec["allowedValues"]:
+    if isinstance(spec.get("allowedValues"), list) and default not in spec["allowedValues"]:
         return f"default {default!r} is not one of its allowedValues {spec['allowedValues']}"
     pattern = spec.get("allowedPattern")
     if isinstance(pattern, str) and isinstance(default, str):
         try:
-            if not re.search(pattern, default):
+            if not compile_pattern(pattern).search(default):
                 return f"default {default!r} does not match its own allowedPattern {pattern!r}"
         except re.error as error:
             return f"allowedPattern {pattern!r} is not a valid regular expression ({error})"
-    return None
+    violation = limit_violation(spec, default) if not limits_problem(spec) else None
+    return f"default {violation}" if violation else None
 
 
-@check("CS-D006", "document", "default violates its own allowedPattern/allowedValues/type")
+@check("CS-D006", "document", "default violates its own allowedPattern/allowedValues/type/length limits")
 def parameter_defaults(document, catalog):
     for name, spec in _parameters(document).items():
         if isinstance(spec, dict) and "default" in spec:
             problem = _default_problem(spec)
             if problem:
                 yield Problem(f"parameters.{name}.default", f"{problem}; running without the parameter would fail: fix one of them")
+
+
+@check("CS-D022", "document", "allowedValues not a list, or minChars/maxChars/minItems/maxItems not whole numbers "
+       "with min <= max")
+def parameter_limits(document, catalog):
+    for name, spec in _parameters(document).items():
+        if isinstance(spec, dict) and "allowedValues" in spec and not isinstance(spec["allowedValues"], list):
+            yield Problem(f"parameters.{name}.allowedValues", f"must be a list of the values allowed, got "
+                          f"{spec['allowedValues']!r}; write it as [a, b]")
+        problem = limits_problem(spec) if isinstance(spec, dict) else None
+        if problem:
+            yield Problem(f"parameters.{name}", f"{problem}; AWS counts characters and items with these, write them as "
+                          "plain whole numbers")
 
 
 @check("CS-D007", "document", "mainSteps missing or empty")
@@ -195,6 +212,11 @@ def _api_steps(document):
 
 @check("CS-D011", "document", "Service or Api unknown to botocore")
 def api_exists(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        service = _inputs(step).get("Service")
+        if step.get("action") in API_ACTIONS and service is not None and not isinstance(service, str):
+            yield Problem(_at(index, step, "inputs", "Service"), f"{service!r} is not a boto3 service name (e.g. s3, "
+                          "s3control, logs)")
     for index, step in _api_steps(document):
         service, api = _inputs(step)["Service"], _inputs(step).get("Api")
         model = _service_model(service)
@@ -230,6 +252,93 @@ def script_runtime(document, catalog):
         if step.get("action") == "aws:executeScript" and runtime not in reference.SCRIPT_RUNTIMES:
             yield Problem(_at(index, step, "inputs", "Runtime"), f"{runtime!r} is not allowed; use python3.11 (python3.8 "
                           "and older stopped running on 2025-02-18)")
+
+
+@check("CS-D023", "document", "step property of the wrong type")
+def step_properties(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        for key in ("maxAttempts", "timeoutSeconds"):
+            value = step.get(key)
+            if key in step and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+                yield Problem(_at(index, step, key), f"must be a positive integer (unquoted), got {value!r}")
+        for key in ("isEnd", "isCritical"):
+            if key in step and not isinstance(step[key], bool):
+                yield Problem(_at(index, step, key), f"must be true or false (unquoted), got {step[key]!r}")
+        if "nextStep" in step and not isinstance(step["nextStep"], str):
+            yield Problem(_at(index, step, "nextStep"), f"must be a step name (a string), got {step['nextStep']!r}")
+
+
+def _condition_problems(condition, where, top):
+    """(place, message) of what is wrong with one aws:branch condition (a Choice when top)."""
+    if not isinstance(condition, dict):
+        yield where, "must be a mapping: Variable with one operator, or And/Or/Not"
+        return
+    if top and not isinstance(condition.get("NextStep"), str):
+        yield f"{where}.NextStep", "every choice needs NextStep, the name of the step to run when it matches"
+    keys = set(condition) - {"NextStep"} if top else set(condition)
+    combinators = keys & {"And", "Or", "Not"}
+    if combinators:
+        if len(keys) != 1:
+            yield where, f"{'/'.join(sorted(combinators))} must be the only condition here, got {sorted(map(str, keys))}"
+            return
+        (name,) = combinators
+        if name == "Not":
+            yield from _condition_problems(condition["Not"], f"{where}.Not", False)
+        elif not isinstance(condition[name], list) or not condition[name]:
+            yield f"{where}.{name}", "must be a non-empty list of conditions"
+        else:
+            for number, item in enumerate(condition[name]):
+                yield from _condition_problems(item, f"{where}.{name}[{number}]", False)
+        return
+    unknown = sorted(map(str, keys - {"Variable"} - set(OPERATORS)))
+    for key in unknown:
+        yield where, (f"{key!r} is not an aws:branch operator{reference.suggest(key, OPERATORS)}; use one of "
+                      f"{', '.join(OPERATORS)}, or And/Or/Not")
+    operators = keys & set(OPERATORS)
+    if len(operators) > 1 or not operators and not unknown:
+        yield where, f"needs exactly one operator ({', '.join(OPERATORS)}), got {len(operators)}"
+    if "Variable" not in keys:
+        yield where, "needs Variable, the value the operator tests (e.g. '{{ Step.Output }}')"
+
+
+@check("CS-D024", "document", "aws:branch Choices or Default malformed")
+def branch_choices(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        if step.get("action") != "aws:branch" or "Choices" not in _inputs(step):
+            continue
+        choices = _inputs(step)["Choices"]
+        if not isinstance(choices, list) or not choices:
+            yield Problem(_at(index, step, "inputs", "Choices"), "must be a non-empty list of choices (NextStep, "
+                          "Variable and one operator each)")
+            continue
+        for number, choice in enumerate(choices):
+            for where, message in _condition_problems(choice, _at(index, step, "inputs", f"Choices[{number}]"), True):
+                yield Problem(where, message)
+        if "Default" in _inputs(step) and not isinstance(_inputs(step)["Default"], str):
+            yield Problem(_at(index, step, "inputs", "Default"), f"must be a step name (a string), got "
+                          f"{_inputs(step)['Default']!r}")
+
+
+@check("CS-D025", "document", "step output without Name/Selector/Type, or with an unknown Type or broken Selector")
+def step_outputs(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        outputs = step.get("outputs")
+        if outputs is None:
+            continue
+        if not isinstance(outputs, list):
+            yield Problem(_at(index, step, "outputs"), "must be a list of {Name, Selector, Type}")
+            continue
+        for number, output in enumerate(outputs):
+            where = _at(index, step, f"outputs[{number}]")
+            if not isinstance(output, dict) or not {"Name", "Selector", "Type"} <= set(output):
+                yield Problem(where, "every output needs Name, Selector and Type")
+                continue
+            if output["Type"] not in OUTPUT_TYPES:
+                yield Problem(f"{where}.Type", f"{output['Type']!r} is not one of {', '.join(OUTPUT_TYPES)}")
+            try:
+                compile_path(str(output["Selector"]))
+            except ValueError as error:
+                yield Problem(f"{where}.Selector", f"{error}; write a JSONPath such as $.Payload.key")
 
 
 def _outputs(step):

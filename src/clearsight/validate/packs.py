@@ -131,6 +131,23 @@ def parameter_count(pack, catalog):
                       f"{reference.PACK_PARAMETERS} input parameters: hard-code some values")
 
 
+@check("CS-P017", "pack", "more than 25 SourceDetails on a rule")
+def source_detail_count(pack, catalog):
+    for logical_id, properties in _rules(pack):
+        details = _source(properties).get("SourceDetails")
+        if isinstance(details, list) and len(details) > reference.SOURCE_DETAILS:
+            yield Problem(f"Resources.{logical_id}.Properties.Source.SourceDetails", f"{len(details)} entries; Config "
+                          f"accepts at most {reference.SOURCE_DETAILS} a rule: drop duplicate triggers")
+
+
+@check("CS-P018", "pack", "pack holds no rules")
+def has_rules(pack, catalog):
+    if not any(True for _ in _rules(pack)):
+        yield Problem("Resources", "the pack holds no rules (no AWS::Config::ConfigRule under Resources): "
+                      "a template needs at least one resource and an empty pack checks nothing; add its rules or delete "
+                      "the file")
+
+
 def _remediations(pack):
     return _of_type(pack, "AWS::Config::RemediationConfiguration")
 

@@ -47,6 +47,7 @@ ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
 
 # Lowest rdk runtime clearsight accepts: rdk 1.0.0 and the tooling need Python >= 3.12.
 MIN_RULE_RUNTIME = (3, 12)
+SOURCE_DETAILS = 25  # Source.SourceDetails per rule (API model)
 
 # aws:executeScript runtimes clearsight allows; 3.8 and older stopped running on 2025-02-18.
 SCRIPT_RUNTIMES = ("python3.11", "python3.10", "python3.9", "PowerShell 7.4")
@@ -92,6 +93,14 @@ def rdk_resource_types() -> frozenset[str]:
     """rdk's own list (rdk/supported_resource_types.yaml): what `rdk create` accepts."""
     data = yaml.safe_load(files("rdk").joinpath("supported_resource_types.yaml").read_text())
     return frozenset(data["supported_resources"]) - {"ALL"}
+
+
+@cache
+def rdk_lib_runtimes() -> tuple[str, ...]:
+    """rdk's own list of rdklib runtimes (rdk.rdk.PYTHON_LIB_RUNTIMES): the -lib runtimes `rdk deploy` knows."""
+    from rdk.rdk import PYTHON_LIB_RUNTIMES
+
+    return tuple(PYTHON_LIB_RUNTIMES)
 
 
 @cache

@@ -5,6 +5,7 @@ import json
 import re
 import sys
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 
 from rdklib import InvalidParametersError
@@ -128,13 +129,14 @@ def parameter_strings(rule, catalog):
                           'e.g. "{\\"Key\\": \\"value\\"}" (rdk and rdklib hand every value over as a string)')
 
 
-@check("CS-R007", "rule", "SourceRuntime missing or older than python3.12-lib")
+@check("CS-R007", "rule", "SourceRuntime missing, older than python3.12-lib or unknown to rdk")
 def runtime(rule, catalog):
     value = rule.parameters.get("SourceRuntime")
-    match = RUNTIME.match(value) if isinstance(value, str) else None
-    if not match or (3, int(match.group(1))) < reference.MIN_RULE_RUNTIME:
-        yield Problem("Parameters.SourceRuntime", f"is {value!r}; set it explicitly to python3.12-lib or newer "
-                      "(rdk's default is python3.14-lib, and rdklib rules need a -lib runtime)")
+    allowed = [r for r in reference.rdk_lib_runtimes()
+               if RUNTIME.match(r) and (3, int(RUNTIME.match(r).group(1))) >= reference.MIN_RULE_RUNTIME]
+    if value not in allowed:
+        yield Problem("Parameters.SourceRuntime", f"is {value!r}; set it explicitly to python3.12-lib or newer, one "
+                      f"rdk {version('rdk')} knows: {', '.join(allowed)} (rdklib rules need a -lib runtime)")
 
 
 @check("CS-R008", "rule", "SourceEvents names a resource type rdk does not support")
