@@ -8,13 +8,11 @@ import json
 
 import pytest
 
-from clearsight.automation import ParameterError, load_document, run_document
-from clearsight.automation.parameters import validate
+from clearsight.automation import ParameterError, run_document
 from clearsight.sandbox import moto_patches
 from clearsight.sandbox.estate import log_groups
-from clearsight.remediate import document_parameters as config_parameters
 from tests.conftest import ACCOUNT, REGION
-from tests.documents.runs import iam_actions, mutating_calls, verdicts
+from tests.documents.runs import mutating_calls, verdicts
 
 RULE = "CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/clearsight-remediation"
@@ -142,20 +140,6 @@ def test_bad_parameters_are_rejected_before_any_call(run, override):
     parameters = {"LogGroupName": "/app/api", "KmsKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/abc", "AutomationAssumeRole": ROLE}
     with pytest.raises(ParameterError, match=next(iter(override))):
         run({**parameters, **override})
-
-
-def test_policy_grants_exactly_what_a_remediating_run_calls(run, seeded, document):
-    finding = next(s for s in seeded if s.expected == "NON_COMPLIANT")
-    execution = run({**finding.remediation_parameters, "LogGroupName": finding.resource_id})
-    granted = {action for statement in document.policy["Statement"] for action in statement["Action"]}
-    assert iam_actions(execution) == granted
-
-
-def test_the_rules_remediation_block_fills_every_parameter_validly(catalog, document):
-    given = config_parameters(catalog.rule(RULE), "/clearsight/demo/plain")
-    values = validate(load_document(document.path).parameters, given)
-    assert values["LogGroupName"] == "/clearsight/demo/plain"
-    assert set(given) == set(document.content["parameters"])
 
 
 # --- CheckKeyPolicy judged as IAM evaluates the key policy for CloudWatch Logs' requests, whose

@@ -7,7 +7,6 @@ import pytest
 
 from clearsight.automation import ParameterError, run_document
 from clearsight.sandbox.estate import s3_public_access
-from clearsight.validate.iam import allows, iam_action
 from clearsight.remediate import document_parameters as config_parameters
 from tests.conftest import ACCOUNT, REGION
 from tests.documents.runs import mutating_calls, verdicts
@@ -31,12 +30,6 @@ def account_settings(aws):
     return aws.client("s3control").get_public_access_block(AccountId=ACCOUNT)["PublicAccessBlockConfiguration"]
 
 
-def assert_policy_covers(catalog, name, execution):
-    policy = catalog.documents[name].policy
-    needed = {iam_action(service, operation) for service, operation, _ in execution.api_calls if service != "sts"}
-    assert needed and all(allows(policy, action) for action in needed), needed
-
-
 # --- bucket document -----------------------------------------------------------------------
 
 
@@ -53,7 +46,6 @@ def test_bucket_closed_loop_on_the_seeded_estate(run_rule, run, seeded, catalog)
         assert verdicts(run_rule, BUCKET_RULE)[entry.resource_id] == "COMPLIANT"
         second = run("Clearsight-S3BucketBlockPublicAccess", parameters)
         assert second.status == "Success" and mutating_calls(second) == []
-        assert_policy_covers(catalog, "Clearsight-S3BucketBlockPublicAccess", first)
 
 
 def test_bucket_document_keeps_the_policy_acl_and_ownership(aws, run, seeded):
@@ -94,7 +86,6 @@ def test_account_closed_loop_on_the_seeded_estate(aws, run_rule, run, seeded, ca
     assert verdicts(run_rule, ACCOUNT_RULE) == {ACCOUNT: "COMPLIANT"}
     second = run("Clearsight-S3AccountBlockPublicAccess", parameters)
     assert second.status == "Success" and mutating_calls(second) == []
-    assert_policy_covers(catalog, "Clearsight-S3AccountBlockPublicAccess", first)
     # all four on at the account settle every bucket, as the rule says
     assert set(verdicts(run_rule, BUCKET_RULE).values()) == {"COMPLIANT"}
 
