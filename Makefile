@@ -13,7 +13,7 @@ FIND_PYTHON = for p in $(PY_CANDIDATES); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v $$p; exit 0; fi; done; exit 1
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean browser bench
 
 venv: $(STAMP)
 
@@ -33,8 +33,24 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/clearsight demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 -q
+
+# Headless Chromium for the dashboard test: Debian's package where missing (as root); the
+# test skips, saying so, when none can be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
+	  || echo "could not install chromium (needs root, apt-get and the Debian archive): the dashboard browser test will skip" >&2
+
+# Scale and peer benchmarks (benchmarks/README.md); not part of CI.
+bench: $(STAMP)
+	$(MAKE) -C benchmarks bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+
+# Mutation testing of rules/ and the engine's judging actions (minutes; not part of test or CI): MUTATION.md
+.PHONY: mutate
+mutate: $(STAMP)
+	$(BIN)/python mutation/mutate.py

@@ -14,6 +14,7 @@ from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from clearsight.catalog import load_catalog
+from clearsight.sandbox import moto_patches
 from clearsight.events import change_event, oversized_event, scheduled_event
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -35,6 +36,13 @@ def aws_env(monkeypatch):
         monkeypatch.setenv(var, value)
 
 
+@pytest.fixture(autouse=True)
+def results_db(tmp_path, monkeypatch):
+    """Scans store their runs in the test's own results store, never in the checkout's."""
+    monkeypatch.setenv("CLEARSIGHT_DB", str(tmp_path / "results.db"))
+    return tmp_path / "results.db"
+
+
 @pytest.fixture(scope="session")
 def catalog():
     return load_catalog()
@@ -42,7 +50,8 @@ def catalog():
 
 @pytest.fixture
 def aws():
-    """moto in process; yields boto3's default session, which rdklib's clients come from."""
+    """moto in process (with the sandbox's stand-ins for moto's gaps); yields boto3's default session, which rdklib's clients come from."""
+    moto_patches.apply()
     with mock_aws():
         boto3.setup_default_session()
         yield boto3.DEFAULT_SESSION
@@ -68,11 +77,15 @@ def logs(aws):
     return aws.client("logs")
 
 
+RDKLIB_CONFIG_CALLS = frozenset({"PutEvaluations", "GetComplianceDetailsByConfigRule"})  # posting and clean-up
+
+
 class RuleRunner:
     """Invokes a rule's lambda_handler as AWS Config would, and records what it did.
 
     posted: the evaluations sent with PutEvaluations (TestMode, answered by moto).
-    calls:  every API call the rule made, as "service.Operation" (STS and Config excluded).
+    calls:  every API call the rule made, as "service.Operation" (STS excluded, and rdklib's own PutEvaluations
+            and GetComplianceDetailsByConfigRule).
     """
 
     def __init__(self, rule, session):
@@ -95,7 +108,7 @@ class RuleRunner:
 
     def _record(self, model, **_):
         service = model.service_model.service_name
-        if self._recording and service not in ("sts", "config"):
+        if self._recording and service != "sts" and not (service == "config" and model.name in RDKLIB_CONFIG_CALLS):
             self.calls.append(f"{service}.{model.name}")
 
     def _parameters(self, parameters):
@@ -153,21 +166,25 @@ class _RawBody:
 
 @pytest.fixture
 def api_error(aws, monkeypatch):
-    """api_error("s3", "GetBucketEncryption", "AccessDenied", status=403, times=None).
+    """api_error("s3", "GetBucketEncryption", "AccessDenied", status=403, times=None, matching=None).
 
     Answers that operation with the error before moto sees it, through botocore's real
     response parsing and retry handling (times=None: always). Retry sleeps are skipped and
     counted; the returned object's `.sent` says how many requests were answered so.
+    matching: only requests whose URL or body contains this text (one bucket, one key), as
+    sweeps read resources concurrently and "the first request" is no particular resource.
     """
     sleeps = []
     monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=sleeps.append))
 
-    def install(service, operation, code, status=400, message="injected by test", times=None):
+    def install(service, operation, code, status=400, message="injected by test", times=None, matching=None):
         protocol = aws._session.get_service_model(service).metadata["protocol"]
         state = types.SimpleNamespace(sent=0, sleeps=sleeps)
 
         def answer(request, **_):
             if times is not None and state.sent >= times:
+                return None
+            if matching is not None and matching not in request.url and matching.encode() not in (request.body or b""):
                 return None
             state.sent += 1
             headers, body = _error_body(protocol, code, message)

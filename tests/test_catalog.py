@@ -11,8 +11,10 @@ def test_real_catalog_loads(catalog):
     rule = catalog.rule("S3_BUCKET_KMS_ENCRYPTION")
     assert rule.resource_types == ("AWS::S3::Bucket",)
     assert rule.periodic == "TwentyFour_Hours"
-    assert rule.optional_parameters == {"KmsKeyArns": "", "RequireBucketKey": "false"}
-    assert rule.effective_parameters == {"AssumeRoleMode": "false", "RequireBucketKey": "false"}
+    assert rule.optional_parameters == {"KmsKeyArns": "", "KeyAccountIds": "", "AllowAwsManagedKey": "false", "RequireBucketKey": "false",
+                                        "EvaluationSource": "auto"}
+    assert rule.effective_parameters == {"AssumeRoleMode": "false", "AllowAwsManagedKey": "false", "RequireBucketKey": "false",
+                                         "EvaluationSource": "auto"}
     assert rule.document_name == "Clearsight-S3EnableKmsEncryption"
     assert rule.policy["Statement"]
     assert callable(rule.load_module().lambda_handler)

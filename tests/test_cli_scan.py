@@ -6,11 +6,11 @@ import sys
 
 from clearsight.sandbox import seed_estate
 
-CLI = [sys.executable, "-m", "clearsight.cli"]
+CLI = [sys.executable, "-m", "clearsight"]
 
 
-def clearsight(*args):
-    env = dict(os.environ, COLUMNS="200")  # a wide terminal, so table cells are not folded
+def clearsight(*args, columns=200):
+    env = dict(os.environ, COLUMNS=str(columns))  # default: a wide terminal, so table cells are not folded
     return subprocess.run(CLI + list(args), capture_output=True, text=True, env=env, timeout=120)
 
 

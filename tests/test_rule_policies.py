@@ -8,6 +8,7 @@ import pytest
 from clearsight.catalog import load_catalog
 from clearsight.sandbox import seed_estate
 from clearsight.validate.iam import allows, iam_action
+from tests.rules.inventory_answers import healthy_inventory
 
 RULES = sorted(load_catalog().rules)
 RDKLIB_ACTIONS = {"config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"}  # posting and periodic clean-up
@@ -33,6 +34,9 @@ def test_rule_policy_is_least_privilege(rule_name, aws, run_rule, catalog):
     runner = run_rule(rule_name)
     response = runner.periodic()
     assert not isinstance(response, dict), response  # the run itself succeeded
+    if "EvaluationSource" in catalog.rule(rule_name).optional_parameters:  # the inventory path too
+        healthy_inventory(aws, [])
+        assert not isinstance(runner.periodic(), dict)
     needed = {iam_action(*call.split(".")) for call in runner.calls} | RDKLIB_ACTIONS
     if catalog.rule(rule_name).resource_types:
         needed |= OVERSIZED_ACTIONS

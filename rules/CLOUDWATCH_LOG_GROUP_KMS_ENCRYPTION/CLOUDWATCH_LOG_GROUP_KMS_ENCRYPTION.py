@@ -9,93 +9,72 @@ Clearsight-LogGroupKmsEncryption takes).
 Trigger: periodic only. AWS Config does not record AWS::Logs::LogGroup (absent from the Config
 API's ResourceType enum and from rdk's supported_resource_types.yaml), so no configuration
 item ever arrives. One run: DescribeLogGroups, paginated (one sweep per LogGroupNamePrefixes
-entry, or one of the whole region), then one DescribeKey per distinct key.
+entry, or one of the whole region), then one DescribeKey per distinct key (state, spec,
+owner, alias resolution).
 Parameters (all optional):
   LogGroupNamePrefixes  comma-separated name prefixes in scope (default: every log group).
   ExemptLogGroupNames   comma-separated exact names reported NOT_APPLICABLE.
   KmsKeyArns            comma-separated key ARNs or alias ARNs the log group key must be one of.
+  KeyAccountIds         with KmsKeyArns empty: accounts besides this one whose customer managed
+                        keys are accepted (default: this account only).
 Scenarios:
-  - encrypted with an allowed, enabled key: COMPLIANT
+  - encrypted with an allowed (or, KmsKeyArns empty, own customer managed), usable key: COMPLIANT
   - no KMS key: NON_COMPLIANT
-  - key not in KmsKeyArns: NON_COMPLIANT
-  - key disabled, pending deletion or missing: NON_COMPLIANT
+  - key not in KmsKeyArns; KmsKeyArns empty and a key of another account not in KeyAccountIds
+    (or an AWS managed key): NON_COMPLIANT
+  - key unusable (disabled, pending deletion, missing, in another region, asymmetric or HMAC,
+    not ENCRYPT_DECRYPT): NON_COMPLIANT
   - exempt log group: NOT_APPLICABLE; outside the prefixes: not evaluated
   - deleted log group: NOT_APPLICABLE (rdklib's periodic clean-up of results it no longer finds)
-  - bad parameter: InvalidParametersError; AccessDenied or throttled: an error, never COMPLIANT
+  - bad parameter: InvalidParametersError; the listing denied or throttled out: an error;
+    one key unreadable: its log groups NON_COMPLIANT "Could not be read: ...", the others judged
 """
-import re
-
 from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
-from kms_keys import describe_keys, key_is_allowed, unusable
-from rule_parameters import KMS_KEY_OR_ALIAS_ARN, parse_csv, reject_unknown
+from kms_keys import KeyBook, key_is_allowed, not_controlled, unusable
+from log_groups import RESOURCE_TYPE, SCOPE_PARAMETERS, exempted, scope_parameters, sweep
+from rule_parameters import KMS_KEY_OR_ALIAS_ARN, parse_accounts, parse_csv, reject_unknown
+from sweep import judge_each
 
-APPLICABLE_RESOURCES = ["AWS::Logs::LogGroup"]
-LOG_GROUP_NAME = re.compile(r"^[\.\-_/#A-Za-z0-9]{1,512}$")
+APPLICABLE_RESOURCES = [RESOURCE_TYPE]
 FIX = "Associate an approved KMS key (remediation: Clearsight-LogGroupKmsEncryption)."
 
 
-def assess(key, params, keys):
+def assess(key, params, book, accounts):
     """The rule itself: (compliance, annotation) for a log group whose kmsKeyId is `key` (None: no key).
 
-    keys: what DescribeKey said of each key the log groups or KmsKeyArns name (see kms_keys).
+    book: a KeyBook; accounts: whose customer managed keys count as yours when KmsKeyArns is empty.
     """
     if not key:
         return ComplianceType.NON_COMPLIANT, f"Log group is not encrypted with a KMS key. {FIX}"
-    described = unusable(key, keys)
-    if described:
-        return (
-            ComplianceType.NON_COMPLIANT,
-            f"KMS key {described['Arn']} is {described['KeyState']}: new log events cannot be encrypted. "
-            "Enable the key or associate an enabled approved key.",
-        )
-    if params["KmsKeyArns"] and not key_is_allowed(key, params["KmsKeyArns"], keys):
+    problem = unusable(key, book, "new log events")
+    if problem:
+        return ComplianceType.NON_COMPLIANT, f"{problem} Enable the key or associate a usable approved key."
+    if params["KmsKeyArns"] and not key_is_allowed(key, params["KmsKeyArns"], book):
         return ComplianceType.NON_COMPLIANT, f"Log group is encrypted with {key}, not one of KmsKeyArns. {FIX}"
+    foreign = None if params["KmsKeyArns"] else not_controlled(key, book, accounts)
+    if foreign:
+        return ComplianceType.NON_COMPLIANT, f"Log group key {foreign}. {FIX}"
     return ComplianceType.COMPLIANT, f"Log group is encrypted with {key}."
-
-
-def list_log_groups(logs, prefixes):
-    """{name: kmsKeyId or None} of this region's log groups under the prefixes (all when none).
-
-    One paginated DescribeLogGroups sweep per prefix, filtered server side; a prefix that lies
-    inside another adds nothing and is not swept.
-    """
-    covering = sorted(p for p in set(prefixes) if not any(p != q and p.startswith(q) for q in prefixes))
-    paginator = logs.get_paginator("describe_log_groups")
-    groups = {}
-    for prefix in covering or [None]:
-        pages = paginator.paginate(**({"logGroupNamePrefix": prefix} if prefix else {}))
-        groups.update((group["logGroupName"], group.get("kmsKeyId")) for page in pages for group in page["logGroups"])
-    return groups
-
-
-def parse_names(params, key, what):
-    return parse_csv(params, key, LOG_GROUP_NAME, f"a log group {what} (1-512 of a-z A-Z 0-9 . - _ / #)")
 
 
 class CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION(ConfigRule):
     def evaluate_parameters(self, rule_parameters):
-        reject_unknown(rule_parameters, ("LogGroupNamePrefixes", "ExemptLogGroupNames", "KmsKeyArns"))
+        reject_unknown(rule_parameters, SCOPE_PARAMETERS + ("KmsKeyArns", "KeyAccountIds"))
         return {
-            "LogGroupNamePrefixes": parse_names(rule_parameters, "LogGroupNamePrefixes", "name prefix"),
-            "ExemptLogGroupNames": parse_names(rule_parameters, "ExemptLogGroupNames", "name"),
+            **scope_parameters(rule_parameters),
             "KmsKeyArns": parse_csv(rule_parameters, "KmsKeyArns", KMS_KEY_OR_ALIAS_ARN, "a KMS key ARN or alias ARN"),
+            "KeyAccountIds": parse_accounts(rule_parameters, "KeyAccountIds"),
         }
 
     def evaluate_periodic(self, event, client_factory, valid_rule_parameters):
-        groups = list_log_groups(client_factory.build_client("logs"), valid_rule_parameters["LogGroupNamePrefixes"])
-        exempt = set(valid_rule_parameters["ExemptLogGroupNames"])
-        in_scope = {name: key for name, key in groups.items() if name not in exempt}
-        references = [key for key in in_scope.values() if key] + valid_rule_parameters["KmsKeyArns"]
-        keys = describe_keys(client_factory.build_client("kms"), references) if references else {}
-        evaluations = [
-            Evaluation(ComplianceType.NOT_APPLICABLE, name, APPLICABLE_RESOURCES[0], "Exempted by ExemptLogGroupNames.")
-            for name in sorted(exempt & set(groups))
-        ]
-        for name, key in sorted(in_scope.items()):
-            compliance, annotation = assess(key, valid_rule_parameters, keys)
-            evaluations.append(Evaluation(compliance, name, APPLICABLE_RESOURCES[0], annotation))
-        return evaluations
+        groups, exempt = sweep(client_factory.build_client("logs"), valid_rule_parameters)
+        in_scope = {name: group.get("kmsKeyId") for name, group in groups.items()}
+        book = KeyBook(client_factory.build_client("kms"))
+        accounts = {event["accountId"], *valid_rule_parameters["KeyAccountIds"]}
+        return exempted(exempt) + judge_each(
+            sorted(in_scope), RESOURCE_TYPE, lambda name: assess(in_scope[name], valid_rule_parameters, book, accounts)
+        )
 
 
 def lambda_handler(event, context):

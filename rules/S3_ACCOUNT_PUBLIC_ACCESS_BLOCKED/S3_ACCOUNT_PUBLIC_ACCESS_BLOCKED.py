@@ -27,17 +27,15 @@ Scenarios:
   - rule outside ReportingRegion: no evaluation
   - bad parameter: InvalidParametersError; AccessDenied or throttled out: an error, never COMPLIANT
 """
-import re
+from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator
 
-from rdklib import ComplianceType, ConfigRule, Evaluation, Evaluator, InvalidParametersError
-
+from reporting_region import parse_reporting_region, reports_here
 from rule_parameters import parse_bool, reject_unknown
 from s3_exposure import BPA_FLAGS, bpa_flags
 from s3_reads import account_block
 
 APPLICABLE_RESOURCES = ["AWS::S3::AccountPublicAccessBlock"]
 REPORTED_TYPE = "AWS::::Account"
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 RECORDED = ("OK", "ResourceDiscovered")
 
 
@@ -58,13 +56,10 @@ def assess(flags, required):
 class S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED(ConfigRule):
     def evaluate_parameters(self, rule_parameters):
         reject_unknown(rule_parameters, BPA_FLAGS + ("ReportingRegion",))
-        region = str(rule_parameters.get("ReportingRegion", "")).strip() or "us-east-1"
-        if not REGION.match(region):
-            raise InvalidParametersError(f"Parameter ReportingRegion must be a region name such as eu-west-1, got {region!r}.")
-        return {"ReportingRegion": region, **{flag: parse_bool(rule_parameters, flag, True) for flag in BPA_FLAGS}}
+        return {"ReportingRegion": parse_reporting_region(rule_parameters), **{flag: parse_bool(rule_parameters, flag, True) for flag in BPA_FLAGS}}
 
     def evaluate_change(self, event, client_factory, configuration_item, valid_rule_parameters):
-        if _region(event) != valid_rule_parameters["ReportingRegion"]:
+        if not reports_here(event, valid_rule_parameters):
             return []
         account = configuration_item["awsAccountId"]
         carried = configuration_item.get("configuration")
@@ -75,16 +70,11 @@ class S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED(ConfigRule):
         return [_evaluation(account, flags, valid_rule_parameters)]
 
     def evaluate_periodic(self, event, client_factory, valid_rule_parameters):
-        if _region(event) != valid_rule_parameters["ReportingRegion"]:
+        if not reports_here(event, valid_rule_parameters):
             return []
         account = event["accountId"]
         flags = account_block(client_factory.build_client("s3control"), account)
         return [_evaluation(account, flags, valid_rule_parameters)]
-
-
-def _region(event):
-    """The region this rule instance runs in, from its own ARN."""
-    return event["configRuleArn"].split(":")[3]
 
 
 def _evaluation(account, flags, params):

@@ -7,20 +7,25 @@ RestrictPublicBuckets is on (account or bucket); a public ACL grant counts unles
 IgnorePublicAcls is on (account or bucket) or Object Ownership is BucketOwnerEnforced (ACLs
 disabled). BlockPublicAcls/BlockPublicPolicy only refuse new grants, so they neutralise
 nothing. What is public is decided by s3_exposure (S3's "meaning of public").
-Object ACLs are not read (that would mean listing every object).
+Not read, by choice: object ACLs (that would mean listing every object; the public-access pack
+pairs this rule with S3_BUCKET_ACL_PROHIBITED, which requires BucketOwnerEnforced, under which
+object ACLs grant nothing) and access-point policies (an access point's own Block Public Access
+and policy are a separate resource, AWS::S3::AccessPoint, not this bucket's configuration).
 
 Resource type: AWS::S3::Bucket (resource id: the bucket name).
 Triggers:
-  - periodic: ListBuckets (this region), then per bucket only what can change the verdict:
+  - periodic: ListBuckets (this region), then per bucket (10 buckets at a time) only what
+    can change the verdict:
     GetPublicAccessBlock unless the account's IgnorePublicAcls and RestrictPublicBuckets
     are both on; GetBucketPolicy unless RestrictPublicBuckets is on; GetBucketAcl unless
     IgnorePublicAcls is on or the policy is already public; GetBucketOwnershipControls only
     for a public ACL. The account's settings: one s3control GetPublicAccessBlock per run.
   - configuration change: bucket BPA, policy and ACL from the item (policy and ACL read from
-    the bucket when the item lacks them or carries null; an item without
+    the bucket when the item lacks them or carries null, policyText null included; an item without
     PublicAccessBlockConfiguration is a bucket without one). The item carries neither the
-    account's settings nor Object Ownership: each is read (one call) only when the bucket's
-    own data cannot settle the verdict, so an unknown never turns into COMPLIANT.
+    account's settings nor Object Ownership: each is read (one call) only when the item shows
+    something public that the bucket's own settings do not neutralise, so an item carrying
+    its policy and ACL costs no call, and an unknown never turns into COMPLIANT.
 Parameters (optional):
   ExemptBuckets  comma-separated bucket names accepted as public (websites): NOT_APPLICABLE,
                  said so (not evaluated, so never counted as compliant).
@@ -33,7 +38,9 @@ Scenarios:
   - public ACL with BucketOwnerEnforced, public ACL with IgnorePublicAcls, public policy with
     RestrictPublicBuckets (account or bucket), Deny-only policy, pinned policy: COMPLIANT
   - exempt bucket: NOT_APPLICABLE (as ExemptLogGroupNames elsewhere); deleted bucket: NOT_APPLICABLE
-  - bad parameter: InvalidParametersError; AccessDenied or throttled out: an error, never COMPLIANT
+  - bad parameter: InvalidParametersError; the listing or the account's settings denied or
+    throttled out: an error; one bucket unreadable (a read denied, throttled out, a policy that
+    cannot be parsed): that bucket NON_COMPLIANT "Could not be read: ...", the others judged
 """
 import json
 import re
@@ -46,6 +53,7 @@ from config_items import MISSING, supplementary
 from rule_parameters import parse_csv, reject_unknown
 from s3_reads import account_block, region_buckets
 from s3_exposure import bpa_flags, public_grants, public_statements
+from sweep import judge_each
 
 APPLICABLE_RESOURCES = ["AWS::S3::Bucket"]
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -78,6 +86,10 @@ class BucketFacts:
     def blocked(self, flag):
         """Is the setting on at either level? The account's settings are at hand on this path."""
         return self.account.flags[flag] or self.bucket_bpa[flag]
+
+    def settled(self, flag):
+        """Is the setting on, as far as can be known before reading what is public? Here: blocked."""
+        return self.blocked(flag)
 
     @cached_property
     def bucket_bpa(self):
@@ -121,6 +133,10 @@ class ItemFacts(BucketFacts):
         """The item's settings first: the account's cost a call."""
         return self.bucket_bpa[flag] or self.account.flags[flag]
 
+    def settled(self, flag):
+        """Only the item's own settings: the account's are read once something public is found."""
+        return self.bucket_bpa[flag]
+
     @cached_property
     def bucket_bpa(self):
         """An item without the settings is a bucket without them: at worst stricter, never laxer."""
@@ -130,10 +146,9 @@ class ItemFacts(BucketFacts):
     @cached_property
     def public_statements(self):
         carried = supplementary(self.item, "BucketPolicy")
-        if carried is MISSING:
+        if carried is MISSING or carried.get("policyText") is None:  # not captured: read it
             return BucketFacts.public_statements.func(self)
-        text = carried.get("policyText")
-        return public_statements(json.loads(text) if text else None)
+        return public_statements(json.loads(carried["policyText"]) if carried["policyText"] else None)
 
     @cached_property
     def public_grants(self):
@@ -142,19 +157,24 @@ class ItemFacts(BucketFacts):
 
 
 def assess(facts):
-    """The rule itself: (compliance, annotation) for one bucket, asking facts only what matters."""
-    if not facts.blocked("RestrictPublicBuckets"):
+    """The rule itself: (compliance, annotation) for one bucket, asking facts only what matters.
+
+    `settled` is what each path knows cheapest (periodic: Block Public Access at both levels;
+    change: the item's own), so an item that carries its policy and ACL costs no call unless
+    something in it is public.
+    """
+    if not facts.settled("RestrictPublicBuckets"):
         statements = facts.public_statements
-        if statements:
+        if statements and not facts.blocked("RestrictPublicBuckets"):
             label, principal, actions = statements[0]
             return (
                 ComplianceType.NON_COMPLIANT,
                 f"Public via policy statement {label} ({principal}, {actions}); "
                 f"RestrictPublicBuckets is off (account and bucket). {FIX}",
             )
-    if not facts.blocked("IgnorePublicAcls"):
+    if not facts.settled("IgnorePublicAcls"):
         grants = facts.public_grants
-        if grants and facts.acls_enabled:
+        if grants and not facts.blocked("IgnorePublicAcls") and facts.acls_enabled:
             group, permission = grants[0]
             return (
                 ComplianceType.NON_COMPLIANT,
@@ -185,18 +205,16 @@ class S3_BUCKET_PUBLIC_ACCESS_PROHIBITED(ConfigRule):
     def evaluate_periodic(self, event, client_factory, valid_rule_parameters):
         s3 = client_factory.build_client("s3")
         account = AccountBlock(client_factory.build_client("s3control"), event["accountId"])
-        evaluations = []
-        for bucket in region_buckets(s3):
+        buckets = region_buckets(s3)
+        if set(buckets) - valid_rule_parameters["ExemptBuckets"]:
+            account.flags  # read before any bucket: its failure is the sweep's, not one bucket's
+
+        def judge(bucket):
             if bucket in valid_rule_parameters["ExemptBuckets"]:
-                compliance, annotation = exempted(bucket)
-            else:
-                try:
-                    compliance, annotation = assess(BucketFacts(s3, bucket, account))
-                except ClientError as error:
-                    _absent(error, "NoSuchBucket")
-                    continue  # deleted since listing: nothing to report
-            evaluations.append(Evaluation(compliance, bucket, APPLICABLE_RESOURCES[0], annotation))
-        return evaluations
+                return exempted(bucket)
+            return assess(BucketFacts(s3, bucket, account))
+
+        return judge_each(buckets, APPLICABLE_RESOURCES[0], judge, gone_codes=("NoSuchBucket",))
 
 
 def lambda_handler(event, context):

@@ -13,6 +13,7 @@ RDKLIB_KEYS = frozenset({"AssumeRoleMode", "ExecutionRoleName", "ExecutionRoleRe
 KMS_KEY_OR_ALIAS_ARN = re.compile(
     r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
 )
+ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 def reject_unknown(params, accepted):
@@ -41,3 +42,18 @@ def parse_csv(params, key, pattern=None, expected=""):
         if pattern is not None and not pattern.match(item):
             raise InvalidParametersError(f"Parameter {key}: {item!r} is not {expected}.")
     return items
+
+
+def parse_accounts(params, key):
+    """Comma-separated 12-digit account ids."""
+    return parse_csv(params, key, ACCOUNT_ID, "a 12-digit AWS account id")
+
+
+def parse_int(params, key, default, minimum, maximum):
+    """A whole number within [minimum, maximum]; empty or absent means the default."""
+    value = str(params.get(key, "")).strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"\d+", value) or not minimum <= int(value) <= maximum:
+        raise InvalidParametersError(f"Parameter {key} must be a whole number from {minimum} to {maximum}, got {value!r}.")
+    return int(value)

@@ -12,14 +12,20 @@ Decisions beyond the guide's text (kept conservative: when unsure, public):
 - an Allow that a Deny limits to fixed values counts as pinned: a Deny with Principal "*"
   covering the Allow's actions and resources whose every condition is a negated pin
   (StringNotEquals aws:SourceVpce vpce-1, NotIpAddress aws:SourceIp 10.0.0.0/8, ...);
+  "covering" is proven with IAM's own wildcards (* any run, ? one character; resources
+  case-sensitive, actions not), and an Allow with NotAction/NotResource is covered only by a
+  Deny on every S3 action/resource;
+- aws:userid "anonymous" pins nothing: IAM gives every unauthenticated caller that user id;
+- condition values that are JSON numbers or booleans are read as their text, as IAM does;
 - a wildcard after a fixed account id (aws:PrincipalArn, aws:SourceArn, s3:DataAccessPointArn)
   or after a fixed organization id (aws:PrincipalOrgPaths) still pins; anywhere else it does not;
 - ForAllValues: and ...IfExists conditions never pin an Allow (both hold when the key is absent).
 """
 import ipaddress
+import json
 import re
 from collections import namedtuple
-from fnmatch import fnmatchcase
+from functools import cache
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 PUBLIC_GROUPS = ("AllUsers", "AuthenticatedUsers")
@@ -43,6 +49,7 @@ ACCOUNT_ANCHORED_KEYS = frozenset({"aws:principalarn", "aws:sourcearn", "s3:data
 ACCOUNT_ANCHOR = re.compile(r"^arn:[^:]+:[^:]+:[^:]*:\d{12}:")
 ORG_ANCHOR = re.compile(r"^o-[a-z0-9]{10,32}/")
 WILDCARD = re.compile(r"[*?]")
+ANONYMOUS = "anonymous"  # aws:userid of every unauthenticated caller
 
 PublicStatement = namedtuple("PublicStatement", "label principal actions")
 
@@ -57,7 +64,9 @@ def bpa_flags(configuration):
 
 
 def _strings(value):
-    return [value] if isinstance(value, str) else list(value or [])
+    """A policy value as IAM reads it: one value or a list of them, numbers and booleans as their JSON text."""
+    values = [] if value is None else value if isinstance(value, list) else [value]
+    return [item if isinstance(item, str) else json.dumps(item) for item in values]
 
 
 # --- ACLs ------------------------------------------------------------------------------------
@@ -116,6 +125,8 @@ def _pins(key, values):
     key = key.lower()
     if key not in PINNING_KEYS or not values:
         return False
+    if key == "aws:userid" and any(value.lower() == ANONYMOUS for value in values):
+        return False
     if key == "aws:sourceip":
         return all(_narrow_cidr(value) for value in values)
     return all(_fixed(key, value) for value in values)
@@ -151,17 +162,51 @@ def _principal_is_public(statement):
     return any(kind == "Federated" or any(WILDCARD.search(v) for v in _strings(values)) for kind, values in principal.items())
 
 
-def _covers(patterns, values):
-    return all(any(fnmatchcase(value.lower(), pattern.lower()) for pattern in patterns) for value in values)
+def _within(pattern, cover):
+    """Every string IAM's `pattern` matches is matched by `cover` (* any run, ? one character).
+
+    Sound, not complete: where it cannot prove it, the answer is no, and the Allow stays public.
+    """
+
+    @cache
+    def match(i, j):
+        if j == len(cover):
+            return i == len(pattern)
+        if cover[j] == "*":
+            return match(i, j + 1) or (i < len(pattern) and match(i + 1, j))
+        if i == len(pattern) or pattern[i] == "*":
+            return False
+        return (cover[j] == "?" or pattern[i] == cover[j]) and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def _covers(denied, granted):
+    """Each granted pattern lies within one denied pattern."""
+    return all(any(_within(value, pattern) for pattern in denied) for value in granted)
+
+
+def _granted(allow):
+    """(actions, resources) an Allow grants; NotAction/NotResource grant every other S3 one."""
+    if "NotAction" in allow:
+        actions = ["s3:*"]
+    else:
+        actions = [action.lower() for action in _strings(allow.get("Action"))]
+    if "NotResource" in allow:
+        arn = (_strings(allow["NotResource"]) or ["arn:aws"])[0].split(":")
+        resources = [f"arn:{arn[1] if len(arn) > 1 else 'aws'}:s3:::*"]
+    else:
+        resources = _strings(allow.get("Resource"))
+    return actions, resources
 
 
 def _deny_pins(deny, allow):
     """A Deny on everyone, for all the Allow's actions and resources, unless a fixed value matches."""
-    if deny.get("Principal") not in ("*", {"AWS": "*"}) or "NotAction" in deny or "NotResource" in deny:
+    if deny.get("Principal") not in ("*", {"AWS": "*"}, {"AWS": ["*"]}) or "NotAction" in deny or "NotResource" in deny:
         return False
-    allowed_actions = ["*"] if "NotAction" in allow else _strings(allow.get("Action"))
-    allowed_resources = ["*"] if "NotResource" in allow else _strings(allow.get("Resource"))
-    if not _covers(_strings(deny.get("Action")), allowed_actions) or not _covers(_strings(deny.get("Resource")), allowed_resources):
+    actions, resources = _granted(allow)
+    denied_actions = [action.lower() for action in _strings(deny.get("Action"))]
+    if not _covers(denied_actions, actions) or not _covers(_strings(deny.get("Resource")), resources):
         return False
     conditions = _conditions(deny)
     return bool(conditions) and all(
@@ -172,6 +217,12 @@ def _deny_pins(deny, allow):
     )
 
 
+def _public_first(principal):
+    """(kind, value) pairs of a Principal, those that make it public first, so an annotation names them."""
+    pairs = [(kind, value) for kind, values in principal.items() for value in _strings(values)]
+    return sorted(pairs, key=lambda pair: not (pair[0] == "Federated" or WILDCARD.search(pair[1])))
+
+
 def _describe(index, statement):
     label = f"Sid '{statement['Sid'][:20]}'" if statement.get("Sid") else f"#{index + 1}"
     principal = statement.get("Principal")
@@ -180,7 +231,7 @@ def _describe(index, statement):
     elif principal == "*":
         shown = "Principal *"
     else:
-        shown = "Principal " + ", ".join(f"{kind}:{','.join(_strings(values))}" for kind, values in principal.items())
+        shown = "Principal " + ", ".join(f"{kind}:{value}" for kind, value in _public_first(principal))
     actions = ["NotAction"] if "NotAction" in statement else _strings(statement.get("Action"))
     shown_actions = ", ".join(actions[:2]) + (" ..." if len(actions) > 2 else "")
     return PublicStatement(label, shown[:24], shown_actions[:28])

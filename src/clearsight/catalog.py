@@ -17,6 +17,7 @@ from types import ModuleType
 import yaml
 
 SHARED_DIR = "_shared"
+FOLDERS = ("rules", "remediation-documents", "conformance-packs")
 
 
 class CatalogError(Exception):
@@ -30,10 +31,23 @@ class CatalogError(Exception):
         super().__init__(where + message)
 
 
+class NotACatalog(Exception):
+    """A root that holds no catalog: a mistyped --root or CLEARSIGHT_ROOT must not look like a clean run."""
+
+
 def default_root() -> Path:
     """CLEARSIGHT_ROOT, else the checkout this package is installed from (editable install)."""
     configured = os.environ.get("CLEARSIGHT_ROOT")
     return Path(configured) if configured else Path(__file__).resolve().parents[2]
+
+
+def catalog_root(root=None) -> Path:
+    """root (default: default_root()) when it holds a catalog folder; NotACatalog otherwise."""
+    root = Path(root) if root else default_root()
+    if not any((root / folder).is_dir() for folder in FOLDERS):
+        raise NotACatalog(f"{root} holds no clearsight catalog: looked for {', '.join(f + '/' for f in FOLDERS)} "
+                          "there and found none; point --root (or CLEARSIGHT_ROOT) at a clearsight checkout")
+    return root
 
 
 def _json_object_string(path, params, key):
@@ -149,6 +163,14 @@ class RemediationDocument:
     def policy(self) -> dict | None:
         return _load_json(self.policy_path) if self.policy_path.exists() else None
 
+    @property
+    def notify_only(self) -> bool:
+        """Its role may only use SNS: it tells a person about a finding no API can fix (root MFA), and
+        the finding stays until they act. Its policy, not its prose, says so."""
+        statements = (self.policy or {}).get("Statement") or []
+        actions = [a for s in statements for a in ([s.get("Action")] if isinstance(s.get("Action"), str) else s.get("Action") or [])]
+        return bool(actions) and all(str(action).lower().startswith("sns:") for action in actions)
+
 
 @dataclass(frozen=True)
 class Pack:
@@ -177,16 +199,25 @@ class Catalog:
         return self.documents.get(rule.document_name) if rule.document_name else None
 
 
+def read_text(path: Path) -> str:
+    """A catalog file's text; CatalogError naming the file when it is not UTF-8 (a binary dropped in)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise CatalogError(path, f"byte {error.start}", "is not UTF-8 text (a binary file?); "
+                           "replace it with the text file or remove it") from None
+
+
 def _load_json(path: Path):
     try:
-        return json.loads(path.read_text())
+        return json.loads(read_text(path))
     except json.JSONDecodeError as error:
         raise CatalogError(path, f"line {error.lineno}", f"invalid JSON: {error.msg}") from None
 
 
 def load_yaml(path: Path) -> tuple[dict, str]:
     """A YAML mapping and its text; CatalogError naming the line otherwise."""
-    text = path.read_text()
+    text = read_text(path)
     try:
         content = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -5,25 +5,33 @@ evaluates, that factory hands out clients of the caller's session instead (no ro
 assumption, no hard-coded STS endpoint, AWS_ENDPOINT_URL honoured), and the config client
 answers PutEvaluations and rdklib's GetComplianceDetailsByConfigRule clean-up itself, after
 botocore has validated the request. Outside an evaluation, rdklib behaves as in Lambda.
+
+What a rule prints is captured per invocation and passed on to stderr: stdout is the report.
+A scan interrupted (Ctrl-C) cancels the jobs not started, and the running ones stop at their
+next API call.
 """
 from __future__ import annotations
 
 import contextvars
+import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 import rdklib.evaluator
 from botocore.awsrequest import AWSResponse
+from rdklib import InvalidParametersError
 from rdklib.clientfactory import ClientFactory as RdklibClientFactory
 
+from .capture import captured_stdout
 from .catalog import Rule
 from .endpoints import prepare_session
 from .events import change_event, scheduled_event
 
 _current = contextvars.ContextVar("clearsight_evaluation", default=None)
+_stop = contextvars.ContextVar("clearsight_scan_stop", default=None)
 _install_lock = threading.Lock()
 _client_lock = threading.Lock()  # boto3 sessions are not thread-safe; their clients are
+UNREADABLE = "Could not be read: "  # how rules/_shared/sweep.py marks a resource it could not judge
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,10 @@ class ScanResult:
         }
 
 
+class ScanInterrupted(Exception):
+    """Raised into a running rule at its next API call once its scan was interrupted."""
+
+
 class _LocalRun:
     """One rule invocation: the session and region its clients use, and what it posted."""
 
@@ -69,6 +81,7 @@ class _LocalRun:
         self.region = region
         self.posted = []
         self._clients = {}
+        self._stop = _stop.get()
 
     def client(self, service, region=None):
         key = (service, region or self.region)
@@ -77,6 +90,8 @@ class _LocalRun:
                 client = self.session.client(service, region_name=key[1])
             if service == "config":
                 self._answer_config_locally(client)
+            if self._stop is not None:
+                client.meta.events.register("before-call", self._unless_stopped)
             self._clients[key] = client
         return self._clients[key]
 
@@ -88,6 +103,14 @@ class _LocalRun:
 
     def _capture(self, params, **_):
         self.posted.extend(params.get("Evaluations", []))
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    def _unless_stopped(self, **_):
+        if self.stopped:
+            raise ScanInterrupted("scan interrupted")
 
 
 def _respond(parsed):
@@ -118,22 +141,32 @@ def _install():
         rdklib.evaluator.ClientFactory = _LocalClientFactory
 
 
-def account_of(session) -> str:
-    return session.client("sts").get_caller_identity()["Account"]
+def account_of(session, region: str) -> str:
+    """The account id, asked of STS in the region the user named (a session may have none)."""
+    return session.client("sts", region_name=region).get_caller_identity()["Account"]
+
+
+def _pass_on(printed: str, rule: Rule, region: str) -> None:
+    """What a rule or rdklib printed goes to stderr, one block, each line naming its source."""
+    if printed.strip():
+        sys.stderr.write("".join(f"{rule.name} ({region}): {line}\n" for line in printed.splitlines() if line.strip()))
 
 
 def _invoke(rule: Rule, handler, event, session, region, account) -> ScanResult:
     run = _LocalRun(session, region)
     token = _current.set(run)
     try:
-        response = handler(event, None)
+        with captured_stdout() as printed:
+            response = handler(event, None)
     except Exception as error:  # a crash of the rule is a result to report, not a scan to abort
         return ScanResult(errors=[EvaluationError(rule.name, account, region, f"{type(error).__name__}: {error}")])
     finally:
         _current.reset(token)
+        if not run.stopped:
+            _pass_on(printed.getvalue(), rule, region)
     if isinstance(response, dict) and ("internalErrorMessage" in response or "customerErrorCode" in response):
         return ScanResult(errors=[EvaluationError(rule.name, account, region, _error_message(response))])
-    return ScanResult(
+    result = ScanResult(
         evaluations=[
             Evaluation(
                 rule=rule.name,
@@ -147,6 +180,17 @@ def _invoke(rule: Rule, handler, event, session, region, account) -> ScanResult:
             for posted in run.posted
         ]
     )
+    result.errors.extend(_unreadable(result.evaluations))
+    return result
+
+
+def _unreadable(evaluations: list[Evaluation]) -> list[EvaluationError]:
+    """AWS Config has no per-resource error, so a rule posts an unreadable resource NON_COMPLIANT; scan lists it as an error too."""
+    return [
+        EvaluationError(e.rule, e.account, e.region, f"{e.resource_type} {e.resource_id}: {e.annotation}")
+        for e in evaluations
+        if e.annotation.startswith(UNREADABLE)
+    ]
 
 
 def _error_message(response: dict) -> str:
@@ -173,24 +217,40 @@ def evaluate_item(rule: Rule, session, configuration_item: dict, parameters: dic
     return _invoke(rule, rule.load_module().lambda_handler, event, session, region, account)
 
 
-def scan(rules: list[Rule], session, regions: list[str], parameters: dict[str, dict] | None = None, workers: int = 4) -> ScanResult:
-    """Every rule x region, periodic path, in parallel; results in a stable order."""
-    account = account_of(session)
-    for rule in rules:
-        rule.load_module()  # import once, before threads race to do it
-    jobs = [(rule, region) for rule in rules for region in regions]
-    overrides = parameters or {}
+def parameter_problem(rule: Rule, parameters: dict) -> str | None:
+    """What the rule's own evaluate_parameters says is wrong with these parameters, or None."""
+    try:
+        checker = getattr(rule.load_module(), rule.name)
+    except Exception:  # noqa: BLE001 - a rule module that cannot import fails loudly when the scan loads it
+        return None
+    try:
+        with captured_stdout():
+            checker().evaluate_parameters(parameters)
+    except (InvalidParametersError, ValueError) as error:
+        return str(error)
+    return None
 
-    def run(job):
-        rule, region = job
-        if not rule.periodic:
-            return ScanResult(errors=[EvaluationError(rule.name, account, region, "rule has no periodic trigger (SourcePeriodic); scan runs the periodic path")])
-        params = dict(rule.effective_parameters, **overrides.get(rule.name, {}))
-        return contextvars.copy_context().run(evaluate_periodic, rule, session, region, account, params)
 
-    result = ScanResult()
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1))) as pool:
-        for part in pool.map(run, jobs):
-            result.extend(part)
-    result.evaluations.sort(key=lambda e: (e.rule, e.region, e.resource_id))
-    return result
+def _evaluate_unless_stopped(stop, rule, session, region, account, params) -> ScanResult:
+    _stop.set(stop)
+    if stop.is_set():
+        return ScanResult()
+    return evaluate_periodic(rule, session, region, account, params)
+
+
+def scan(rules: list[Rule], session, regions: list[str], parameters: dict[str, dict] | None = None, workers: int = 4,
+         on_result=None, account: str | None = None) -> ScanResult:
+    """Every rule x region of the session's own account, periodic path, in parallel (clearsight.scan).
+
+    on_result(ScanResult) is called, in the calling thread, with each rule x region's results
+    as they come in (the results store writes them so). account: the account id, if the
+    caller already asked STS.
+
+    Regions are de-duplicated. KeyboardInterrupt cancels the jobs not started, stops the running
+    ones at their next API call, and propagates.
+    """
+    from .scan import Target, scan_targets
+
+    regions = list(dict.fromkeys(regions))
+    account = account or account_of(session, regions[0])
+    return scan_targets(rules, [Target(account, session)], regions, parameters, workers, on_result=on_result)

@@ -53,8 +53,96 @@ def test_each_output_type_from_execute_aws_api(session, bucket):
     assert ("s3", "ListBuckets", {}) in execution.api_calls
 
 
+def test_an_output_whose_selector_matches_nothing_stays_unset_until_a_step_uses_it(session, bucket):
+    """AWS leaves such an output unset (ASR's SetSSLBucketPolicy relies on it); only its use fails."""
+    execution = run(session, bucket, """
+  - name: Read
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: ListBuckets}
+    outputs: [{Name: X, Selector: $.Nope, Type: String}, {Name: Owner, Selector: $.Owner.ID, Type: String}]
+  - name: Use
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: GetBucketTagging, Bucket: "{{ Read.X }}"}
+""")
+    read, use = execution.steps
+    assert read.status == "Success" and "X" not in read.outputs and "Owner" in read.outputs
+    assert use.status == "Failed" and "did not produce output X" in use.failure_message
+
+
+def test_service_names_match_case_insensitively_as_in_aws(session, bucket):
+    execution = run(session, bucket, """
+  - name: Read
+    action: aws:executeAwsApi
+    inputs: {Service: S3, Api: ListBuckets}
+""")
+    assert execution.status == "Success", execution.failure_message
+
+
+def test_a_documented_action_the_engine_does_not_run_fails_only_when_reached(session, bucket):
+    execution = run(session, bucket, """
+  - name: Skip
+    action: aws:branch
+    inputs:
+      Choices: [{NextStep: Read, Variable: "{{ Count }}", NumericEquals: 3}]
+      Default: Stack
+  - name: Stack
+    action: aws:createStack
+    inputs: {StackName: s, TemplateURL: "https://example.com/t.yaml"}
+    isEnd: true
+  - name: Read
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: ListBuckets}
+  - name: Image
+    action: aws:deleteImage
+    inputs: {ImageId: ami-12345678}
+""")
+    assert [step.name for step in execution.steps] == ["Skip", "Read", "Image"]
+    assert execution.status == "Failed" and "aws:deleteImage does not run in the local engine" in execution.failure_message
+
+
+def test_a_script_session_is_in_the_run_region_as_in_aws(session, bucket, monkeypatch):
+    """ASR's scripts call boto3.session.Session().region_name: AWS's sandbox sets the run's region."""
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    execution = run(session, bucket, """
+  - name: Where
+    action: aws:executeScript
+    inputs:
+      Runtime: python3.11
+      Handler: where
+      Script: |-
+        import boto3
+        def where(events, context):
+            session: boto3.session.Session = boto3.session.Session()
+            return {"region": session.region_name, "buckets": len(session.client("s3").list_buckets()["Buckets"])}
+    outputs: [{Name: Region, Selector: $.Payload.region, Type: String}, {Name: Buckets, Selector: $.Payload.buckets, Type: Integer}]
+""", region="eu-west-1")
+    assert execution.status == "Success", execution.failure_message
+    assert execution.steps[0].outputs["Region"] == "eu-west-1" and execution.steps[0].outputs["Buckets"] == 1
+
+
+def test_what_a_script_prints_goes_into_its_step_record_not_stdout(session, bucket, capsys):
+    execution = run(session, bucket, """
+  - name: Talk
+    action: aws:executeScript
+    inputs:
+      Runtime: python3.11
+      Handler: talk
+      Script: |-
+        import sys
+        def talk(events, context):
+            print("checking", events["bucket"])
+            print("to stderr", file=sys.stderr)
+            return {"ok": True}
+      InputPayload: {bucket: "{{ BucketName }}"}
+""")
+    assert execution.status == "Success", execution.failure_message
+    assert execution.steps[0].console == f"checking {bucket}\n"
+    assert execution.steps[0].to_dict()["ScriptOutput"] == f"checking {bucket}\n"
+    captured = capsys.readouterr()
+    assert captured.out == "" and "to stderr" in captured.err
+
+
 @pytest.mark.parametrize("output, complaint", [
-    ("{Name: X, Selector: $.Nope, Type: String}", "Selector $.Nope matched nothing"),
     ("{Name: X, Selector: $.ResponseMetadata.HTTPStatusCode, Type: String}", "is not of declared Type String"),
     ("{Name: X, Selector: $.Buckets, Type: StringMap}", "is not of declared Type StringMap"),
 ])
@@ -83,7 +171,7 @@ def test_whole_string_references_keep_their_type_and_globals_resolve(session, bu
   - name: Echo
     action: aws:executeScript
     inputs:
-      Runtime: python3.12
+      Runtime: python3.11
       Handler: echo
       InputPayload:
         names: "{{ Names }}"
@@ -259,7 +347,7 @@ SCRIPT = """
     ("python3.11", "fails", "Failed", "ValueError: bucket is still public (script line 3)"),
     ("python3.11", "missing", "Failed", "Handler 'missing' is not a function"),
     ("python3.11", "slow", "TimedOut", "Script did not finish within 1s"),
-    ("{{ BucketName }}", "fails", "Failed", "cannot run here"),
+    ("{{ BucketName }}", "fails", "Failed", "is not an executeScript runtime"),
 ])
 def test_script_failures(session, bucket, runtime, handler, status, complaint):
     execution = run(session, bucket, SCRIPT % (runtime, handler))

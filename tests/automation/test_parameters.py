@@ -78,19 +78,20 @@ def test_values_are_coerced_to_their_declared_types(session, bucket):
     assert session.client("s3").get_bucket_versioning(Bucket=bucket)["Status"] == "Suspended"
 
 
-def test_parameter_store_defaults_must_be_passed_explicitly(session, calls):
+def test_parameter_store_defaults_are_read_from_the_account_as_automation_does(session, calls):
     document = load_document("""
 schemaVersion: "0.3"
 parameters:
-  Role: {type: String, default: "{{ssm:/org/remediation-role}}"}
+  Role: {type: String, default: "{{ssm:/org/remediation-role}}", allowedPattern: "^arn:aws:iam::\\\\d{12}:role/.+$"}
 mainSteps:
   - {name: Hold, action: aws:pause}
 """)
-    calls.clear()
-    with pytest.raises(ParameterError, match="pass Role explicitly"):
+    with pytest.raises(ParameterError, match="could not be read from Parameter Store.*pass Role explicitly"):
         run_document(document, {}, session)
-    assert calls == []
-    assert run_document(document, {"Role": "r"}, session, approve=True).status == "Success"
+    assert ("ssm", "GetParameter") in calls
+    role = "arn:aws:iam::123456789012:role/r"
+    session.client("ssm").put_parameter(Name="/org/remediation-role", Value=role, Type="String")
+    assert run_document(document, {}, session, approve=True).parameters["Role"] == role
 
 
 def test_defaults_fill_parameters_not_given(session, bucket):

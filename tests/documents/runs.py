@@ -1,6 +1,6 @@
 """What the document tests ask of a run: the rule's verdict now, and which calls could have changed something."""
 from clearsight.automation.awsapi import is_read_only
-from clearsight.validate.iam import iam_action
+from clearsight.validate.iam import ALSO_NEEDED, iam_action
 
 
 def verdicts(run_rule, rule, parameters=None):
@@ -17,5 +17,10 @@ def mutating_calls(execution):
 
 def iam_actions(execution):
     """The IAM actions a run needed, by mapping each call it made (STS identity needs none)."""
-    return {iam_action(service, operation) for service, operation, _ in execution.api_calls if service != "sts"}
+    return {
+        action
+        for service, operation, _ in execution.api_calls
+        if service != "sts"
+        for action in (iam_action(service, operation), *ALSO_NEEDED.get((service, operation), ()))
+    }
 

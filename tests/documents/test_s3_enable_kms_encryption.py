@@ -195,3 +195,17 @@ def test_dry_run_shows_the_change_and_makes_none(run, s3, seeded):
 def test_bad_parameters_are_rejected_before_any_call(run, override):
     with pytest.raises(ParameterError, match=next(iter(override))):
         run({**parameters("data-ok", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/abc"), **override})
+
+
+def test_key_from_another_region_than_the_bucket_is_refused_before_any_change(run, s3, aws):
+    """S3 can use only a key in the bucket's region: a us-east-1 key on a us-west-2 bucket would break uploads."""
+    west = aws.client("s3", region_name="us-west-2")
+    west.create_bucket(Bucket="west-bucket", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    east_key = aws.client("kms", region_name="us-east-1").create_key()["KeyMetadata"]["Arn"]
+    execution = run(parameters("west-bucket", east_key), region="us-east-1")
+    assert execution.status == "Failed"
+    assert "key in us-east-1 but bucket west-bucket is in us-west-2" in execution.failure_message
+    assert "give a KmsKeyArn in us-west-2" in execution.failure_message
+    assert mutating_calls(execution) == []
+    with pytest.raises(west.exceptions.ClientError, match="ServerSideEncryptionConfigurationNotFoundError"):
+        west.get_bucket_encryption(Bucket="west-bucket")  # still as it was: nothing written

@@ -10,6 +10,7 @@ from clearsight.sandbox.estate import s3_public_access
 from clearsight.remediate import document_parameters as config_parameters
 from tests.conftest import ACCOUNT, REGION
 from tests.documents.runs import mutating_calls, verdicts
+from tests.state_judges import account_block_public_access, bucket_block_public_access
 
 BUCKET_RULE, ACCOUNT_RULE = "S3_BUCKET_PUBLIC_ACCESS_PROHIBITED", "S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/clearsight-remediation"
@@ -33,7 +34,7 @@ def account_settings(aws):
 # --- bucket document -----------------------------------------------------------------------
 
 
-def test_bucket_closed_loop_on_the_seeded_estate(run_rule, run, seeded, catalog):
+def test_bucket_closed_loop_on_the_seeded_estate(aws, run_rule, run, seeded, catalog):
     bucket_rule = catalog.rule(BUCKET_RULE)
     for entry in [s for s in seeded if s.rule == BUCKET_RULE]:
         assert verdicts(run_rule, BUCKET_RULE)[entry.resource_id] == entry.expected
@@ -43,6 +44,7 @@ def test_bucket_closed_loop_on_the_seeded_estate(run_rule, run, seeded, catalog)
         first = run("Clearsight-S3BucketBlockPublicAccess", parameters)
         assert first.status == "Success", first.steps
         assert mutating_calls(first) == ["s3.PutPublicAccessBlock"]
+        bucket_block_public_access(aws, entry.resource_id, parameters)  # the state itself, not only the rule's word
         assert verdicts(run_rule, BUCKET_RULE)[entry.resource_id] == "COMPLIANT"
         second = run("Clearsight-S3BucketBlockPublicAccess", parameters)
         assert second.status == "Success" and mutating_calls(second) == []
@@ -83,6 +85,7 @@ def test_account_closed_loop_on_the_seeded_estate(aws, run_rule, run, seeded, ca
     first = run("Clearsight-S3AccountBlockPublicAccess", parameters)
     assert first.status == "Success", first.steps
     assert mutating_calls(first) == ["s3control.PutPublicAccessBlock"]
+    account_block_public_access(aws, ACCOUNT, parameters)
     assert verdicts(run_rule, ACCOUNT_RULE) == {ACCOUNT: "COMPLIANT"}
     second = run("Clearsight-S3AccountBlockPublicAccess", parameters)
     assert second.status == "Success" and mutating_calls(second) == []

@@ -16,16 +16,20 @@ from clearsight.validate.iam import allows, iam_action
 from tests.conftest import ACCOUNT
 
 CHANGE_RULES = sorted(name for name, rule in load_catalog().rules.items() if rule.resource_types)
-RESOURCE_IDS = {"AWS::S3::Bucket": "big-bucket", "AWS::S3::AccountPublicAccessBlock": ACCOUNT}
+RESOURCE_IDS = {"AWS::S3::Bucket": "big-bucket", "AWS::S3::AccountPublicAccessBlock": ACCOUNT, "AWS::EC2::VPC": "vpc-0a1b2c3d4e5f60718"}
+CONFIGURATIONS = {
+    "AWS::S3::AccountPublicAccessBlock": dict.fromkeys(("blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"), True),
+    "AWS::EC2::VPC": {"vpcId": "vpc-0a1b2c3d4e5f60718", "cidrBlock": "10.0.0.0/16", "isDefault": False, "state": "available"},
+}
 
 
-def account_block_history():
-    """moto's configuration history knows no AWS::S3::AccountPublicAccessBlock: its item, API dialect."""
+def unrecorded_history(resource_type):
+    """moto's configuration history knows neither AWS::S3::AccountPublicAccessBlock nor AWS::EC2::VPC: the item, API dialect."""
     item = {
         "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2024-05-02T10:20:00.000Z",
-        "configurationItemStatus": "OK", "configurationStateId": "1", "resourceType": "AWS::S3::AccountPublicAccessBlock",
-        "resourceId": ACCOUNT, "awsRegion": "us-east-1", "relationships": [], "supplementaryConfiguration": {},
-        "configuration": json.dumps(dict.fromkeys(("blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"), True)),
+        "configurationItemStatus": "OK", "configurationStateId": "1", "resourceType": resource_type,
+        "resourceId": RESOURCE_IDS[resource_type], "awsRegion": "us-east-1", "relationships": [], "supplementaryConfiguration": {},
+        "configuration": json.dumps(CONFIGURATIONS[resource_type]),
     }
     return AWSResponse("https://config.local", 200, {}, None), {"configurationItems": [item]}
 
@@ -37,10 +41,10 @@ def test_policy_allows_every_call_of_an_oversized_change(rule_name, aws, run_rul
     aws.client("s3").create_bucket(Bucket="big-bucket")
     calls = []
     aws.events.register_first("before-call", lambda model, **_: calls.append((model.service_model.service_name, model.name)))
-    if resource_type == "AWS::S3::AccountPublicAccessBlock":
+    if resource_type in CONFIGURATIONS:
         def history(**_):  # answered here, before the recorder above sees the call
             calls.append(("config", "GetResourceConfigHistory"))
-            return account_block_history()
+            return unrecorded_history(resource_type)
 
         aws.events.register("before-call.config.GetResourceConfigHistory", history)
     response = run_rule(rule_name).oversized(resource_type, RESOURCE_IDS[resource_type])

@@ -191,17 +191,55 @@ def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameter
     assert rule.posted == []
 
 
-@pytest.mark.parametrize(
-    "service, operation, code",
-    [("logs", "DescribeLogGroups", "AccessDeniedException"), ("kms", "DescribeKey", "AccessDeniedException")],
-)
-def test_access_denied_is_an_error_never_compliant(rule, logs, key, api_error, service, operation, code):
+def test_listing_denied_is_an_error_never_compliant(rule, logs, key, api_error):
     group(logs, "/app/api", key["Arn"])
-    api_error(service, operation, code)
+    api_error("logs", "DescribeLogGroups", "AccessDeniedException")
     response = rule.periodic()
-    assert response["customerErrorCode"] == code
+    assert response["customerErrorCode"] == "AccessDeniedException"
     assert response["internalErrorMessage"] == "Insufficient access to perform this action."
     assert rule.posted == []
+
+
+def test_one_key_denied_makes_only_its_log_groups_unreadable(rule, logs, kms, key, api_error):
+    other = kms.create_key()["KeyMetadata"]["Arn"]
+    group(logs, "/app/a-first", other)
+    group(logs, "/app/a-second", other)
+    group(logs, "/app/b-third", key["Arn"])
+    group(logs, "/app/c-plain")
+    api_error("kms", "DescribeKey", "AccessDeniedException", matching=other.split("/")[-1])
+    rule.periodic()
+    assert rule.compliance() == {
+        "/app/a-first": "NON_COMPLIANT", "/app/a-second": "NON_COMPLIANT", "/app/b-third": "COMPLIANT", "/app/c-plain": "NON_COMPLIANT",
+    }
+    assert annotation(rule, "/app/a-second").startswith("Could not be read: AccessDeniedException on DescribeKey")
+    assert rule.calls.count("kms.DescribeKey") == 2  # a failed key is not asked again for its second group
+
+
+@pytest.mark.parametrize("spec, usage", [("RSA_2048", "ENCRYPT_DECRYPT"), ("HMAC_256", "GENERATE_VERIFY_MAC")])
+def test_key_logs_cannot_use_is_non_compliant(rule, logs, kms, spec, usage):
+    arn = kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]["Arn"]
+    group(logs, "/app/asym", arn)
+    rule.periodic({"KmsKeyArns": arn})
+    assert rule.compliance() == {"/app/asym": "NON_COMPLIANT"}
+    assert f"{spec} {usage}" in annotation(rule, "/app/asym")
+
+
+def test_key_in_another_region_is_non_compliant(rule, logs):
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    group(logs, "/app/far", arn)
+    rule.periodic()
+    assert rule.compliance() == {"/app/far": "NON_COMPLIANT"}
+    assert "in eu-west-1, not us-east-1" in annotation(rule, "/app/far")
+
+
+@pytest.mark.parametrize("parameters, expected", [({}, "NON_COMPLIANT"), ({"KeyAccountIds": "999999999999"}, "COMPLIANT")])
+def test_key_of_another_account_counts_only_when_listed(rule, aws, logs, parameters, expected):
+    from tests.rules.kms_answers import key_says
+
+    arn = key_says(aws, "arn:aws:kms:us-east-1:999999999999:key/0b0b0b0b-0000-4000-8000-000000000001", "999999999999")
+    group(logs, "/app/shared", arn)
+    rule.periodic(parameters)
+    assert rule.compliance() == {"/app/shared": expected}
 
 
 def test_throttling_is_retried_then_evaluated(rule, logs, key, api_error):

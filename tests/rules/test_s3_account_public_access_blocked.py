@@ -55,10 +55,11 @@ def test_periodic_relaxed_setting_off_is_compliant(rule, block):
     assert "BlockPublicAcls, BlockPublicPolicy not required" in rule.posted[0]["Annotation"]
 
 
-def test_periodic_outside_the_reporting_region_reports_nothing(aws, catalog, block):
+@pytest.mark.parametrize("region", ["eu-west-1", "us-west-2"])  # names before and after us-east-1
+def test_periodic_outside_the_reporting_region_reports_nothing(aws, catalog, block, region):
     block(RestrictPublicBuckets=False)
     here = evaluate_periodic(catalog.rule(RULE), aws, "us-east-1", ACCOUNT)
-    elsewhere = evaluate_periodic(catalog.rule(RULE), aws, "eu-west-1", ACCOUNT)
+    elsewhere = evaluate_periodic(catalog.rule(RULE), aws, region, ACCOUNT)
     assert [e.compliance for e in here.evaluations] == ["NON_COMPLIANT"]
     assert elsewhere.evaluations == [] and elsewhere.errors == []
 
@@ -103,9 +104,26 @@ def test_change_deleted_settings_are_read_and_found_off(rule, status):
     assert rule.calls == ["s3control.GetPublicAccessBlock"]
 
 
-def test_change_outside_the_reporting_region_reports_nothing(aws, catalog):
+@pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
+def test_change_deleted_item_is_read_even_when_it_still_carries_settings(rule, status):
+    """A deleted item's configuration is what the settings were, not what they are."""
+    item = account_public_access_block_item()
+    item["configurationItemStatus"] = status
+    rule.change(item)
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert rule.calls == ["s3control.GetPublicAccessBlock"]
+
+
+def test_change_item_that_left_scope_is_read_not_trusted(rule):
+    rule.change(account_public_access_block_item(), left_scope=True)
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert rule.calls == ["s3control.GetPublicAccessBlock"]
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "us-west-2"])
+def test_change_outside_the_reporting_region_reports_nothing(aws, catalog, region):
     item = account_public_access_block_item(restrict_public_buckets=False)
-    item["awsRegion"] = "eu-west-1"
+    item["awsRegion"] = region
     result = evaluate_item(catalog.rule(RULE), aws, item)
     assert result.evaluations == [] and result.errors == []
 

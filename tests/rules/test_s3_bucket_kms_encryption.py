@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.items import s3_bucket_item
+from tests.rules.kms_answers import key_says
 
 RULE = "S3_BUCKET_KMS_ENCRYPTION"
 
@@ -41,6 +42,7 @@ def test_periodic_sse_kms_with_enabled_key_is_compliant(rule, s3, key):
     encrypt(s3, "data-kms", "aws:kms", key["Arn"], bucket_key=True)
     rule.periodic()
     assert rule.compliance() == {"data-kms": "COMPLIANT"}
+    assert rule.posted[0]["Annotation"] == f"Default encryption is aws:kms with {key['Arn']}."
     assert rule.posted[0]["ComplianceResourceType"] == "AWS::S3::Bucket"
 
 
@@ -129,18 +131,18 @@ def test_periodic_makes_only_the_calls_the_question_needs(rule, s3, kms, key):
     encrypt(s3, "data-aes", "AES256")
     rule.periodic()
     assert sorted(rule.calls) == sorted(
-        ["s3.ListBuckets"] + ["s3.GetBucketEncryption"] * 5 + ["kms.DescribeKey"] * 2
-    )
+        ["s3.ListBuckets", "config.DescribeConfigurationRecorders"] + ["s3.GetBucketEncryption"] * 5 + ["kms.DescribeKey"] * 2
+    )  # no configuration recorder here: the inventory is asked once, then every bucket is read
 
 
 # --- change path ---------------------------------------------------------------------------
 
 
-def test_change_sse_kms_item_is_compliant_with_zero_api_calls(rule, key):
+def test_change_sse_kms_item_is_compliant_after_one_key_lookup(rule, key):
     item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": key["Arn"]}, bucket_key=True)
     rule.change(item, {"KmsKeyArns": key["Arn"], "RequireBucketKey": "true"})
     assert rule.compliance() == {"audit-1": "COMPLIANT"}
-    assert rule.calls == []
+    assert rule.calls == ["kms.DescribeKey"]
 
 
 def test_change_sse_s3_item_is_non_compliant(rule):
@@ -169,7 +171,7 @@ def test_change_item_without_encryption_data_reads_the_bucket(rule, s3, key):
     item = s3_bucket_item("audit-1", sse=None)
     rule.change(item)
     assert rule.compliance() == {"audit-1": "COMPLIANT"}
-    assert rule.calls == ["s3.GetBucketEncryption"]
+    assert rule.calls == ["s3.GetBucketEncryption", "kms.DescribeKey"]
 
 
 def test_oversized_change_is_inflated_and_read_from_the_bucket(rule, s3, key):
@@ -177,7 +179,7 @@ def test_oversized_change_is_inflated_and_read_from_the_bucket(rule, s3, key):
     encrypt(s3, "big-bucket", "aws:kms", key["Arn"])
     rule.oversized("AWS::S3::Bucket", "big-bucket")
     assert rule.compliance() == {"big-bucket": "COMPLIANT"}
-    assert rule.calls == ["s3.GetBucketEncryption"]
+    assert rule.calls == ["config.GetResourceConfigHistory", "s3.GetBucketEncryption", "kms.DescribeKey"]
 
 
 @pytest.mark.parametrize("status", ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"])
@@ -214,12 +216,33 @@ def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameter
     assert rule.posted == []
 
 
-def test_access_denied_is_an_error_never_compliant(rule, s3, key, api_error):
+def test_listing_denied_is_an_error_never_compliant(rule, s3, key, api_error):
     encrypt(s3, "data-kms", "aws:kms", key["Arn"])
-    api_error("s3", "GetBucketEncryption", "AccessDenied", status=403)
+    api_error("s3", "ListBuckets", "AccessDenied", status=403)
     response = rule.periodic()
     assert response["customerErrorCode"] == "AccessDenied"
     assert rule.posted == []
+
+
+def test_one_bucket_denied_is_non_compliant_could_not_be_read_and_the_others_are_judged(rule, s3, key, api_error):
+    encrypt(s3, "a-denied", "aws:kms", key["Arn"])
+    encrypt(s3, "b-kms", "aws:kms", key["Arn"])
+    encrypt(s3, "c-aes", "AES256")
+    api_error("s3", "GetBucketEncryption", "AccessDenied", status=403, matching="a-denied")
+    rule.periodic()
+    assert rule.compliance() == {"a-denied": "NON_COMPLIANT", "b-kms": "COMPLIANT", "c-aes": "NON_COMPLIANT"}
+    annotation = rule.posted[0]["Annotation"]
+    assert annotation.startswith("Could not be read: AccessDenied on GetBucketEncryption") and len(annotation) < 256
+
+
+def test_one_key_denied_makes_only_its_buckets_unreadable(rule, s3, kms, key, api_error):
+    other = kms.create_key()["KeyMetadata"]["Arn"]
+    encrypt(s3, "a-first-key", "aws:kms", other)
+    encrypt(s3, "b-second-key", "aws:kms", key["Arn"])
+    api_error("kms", "DescribeKey", "AccessDeniedException", status=400, matching=other.split("/")[-1])
+    rule.periodic()
+    assert rule.compliance() == {"a-first-key": "NON_COMPLIANT", "b-second-key": "COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith("Could not be read: AccessDeniedException on DescribeKey")
 
 
 def test_throttling_is_retried_then_evaluated(rule, s3, key, api_error):
@@ -230,12 +253,12 @@ def test_throttling_is_retried_then_evaluated(rule, s3, key, api_error):
     assert rule.compliance() == {"data-kms": "COMPLIANT"}
 
 
-def test_throttled_to_death_is_an_error_never_compliant(rule, s3, key, api_error):
+def test_throttled_to_death_is_never_compliant(rule, s3, key, api_error):
     encrypt(s3, "data-kms", "aws:kms", key["Arn"])
     api_error("s3", "GetBucketEncryption", "SlowDown", status=503)
-    response = rule.periodic()
-    assert "internalErrorMessage" in response
-    assert rule.posted == []
+    rule.periodic()
+    assert rule.compliance() == {"data-kms": "NON_COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith("Could not be read: SlowDown on GetBucketEncryption")
 
 
 # --- review: null supplementary values, paginated listing ----------------------------------
@@ -249,7 +272,7 @@ def test_change_item_with_null_encryption_data_reads_the_bucket(rule, s3, key, e
     item["supplementaryConfiguration"]["ServerSideEncryptionConfiguration"] = encoded
     rule.change(item)
     assert rule.compliance() == {"audit-1": "COMPLIANT"}
-    assert rule.calls == ["s3.GetBucketEncryption"]
+    assert rule.calls == ["s3.GetBucketEncryption", "kms.DescribeKey"]
 
 
 def test_periodic_lists_buckets_with_paginated_requests_and_follows_pages(rule, s3, aws):
@@ -262,3 +285,123 @@ def test_periodic_lists_buckets_with_paginated_requests_and_follows_pages(rule, 
     rule.periodic()
     assert rule.compliance() == {"page-one": "NON_COMPLIANT", "page-two": "NON_COMPLIANT"}
     assert [("max-buckets" in query, query.get("continuation-token")) for query in sent] == [(True, None), (True, "page-2")]
+
+
+# --- issue 17: the key is judged on every path, and must be one S3 can use and you control ---
+
+
+def dead_key(kms, key, state):
+    if state == "Disabled":
+        kms.disable_key(KeyId=key["KeyId"])
+    elif state == "PendingDeletion":
+        kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    else:
+        return "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-00000000dead"
+    return key["Arn"]
+
+
+@pytest.mark.parametrize("listed", [False, True], ids=["no-KmsKeyArns", "key-listed-literally"])
+@pytest.mark.parametrize("state", ["Disabled", "PendingDeletion", "NotFound"])
+def test_change_unusable_key_is_non_compliant(rule, kms, key, state, listed):
+    arn = dead_key(kms, key, state)
+    item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": arn})
+    rule.change(item, {"KmsKeyArns": arn} if listed else {})
+    assert rule.compliance() == {"audit-1": "NON_COMPLIANT"}
+    assert state in rule.posted[0]["Annotation"]
+    assert rule.calls == ["kms.DescribeKey"]
+
+
+@pytest.mark.parametrize("spec, usage", [("RSA_2048", "ENCRYPT_DECRYPT"), ("HMAC_256", "GENERATE_VERIFY_MAC"), ("ECC_NIST_P256", "SIGN_VERIFY")])
+def test_key_s3_cannot_use_is_non_compliant_on_both_paths(rule, s3, kms, spec, usage):
+    arn = kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]["Arn"]
+    encrypt(s3, "data-asym", "aws:kms", arn)
+    rule.periodic()
+    rule.change(s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": arn}), {"KmsKeyArns": arn})
+    assert rule.compliance() == {"data-asym": "NON_COMPLIANT", "audit-1": "NON_COMPLIANT"}
+    assert all(spec in e["Annotation"] and "symmetric ENCRYPT_DECRYPT" in e["Annotation"] for e in rule.posted)
+
+
+def test_key_in_another_region_is_non_compliant_without_asking_kms(rule):
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    rule.change(s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": arn}), {"KmsKeyArns": arn})
+    assert rule.compliance() == {"audit-1": "NON_COMPLIANT"}
+    assert "in eu-west-1, not us-east-1" in rule.posted[0]["Annotation"]
+    assert rule.calls == []
+
+
+@pytest.mark.parametrize("parameters", [None, {}], ids=["parameters.json", "no-parameters"])
+def test_aws_managed_key_without_key_id_is_non_compliant_by_default(rule, s3, parameters):
+    encrypt(s3, "data-managed", "aws:kms")
+    rule.periodic(parameters)
+    assert rule.compliance() == {"data-managed": "NON_COMPLIANT"}
+    assert "AllowAwsManagedKey" in rule.posted[0]["Annotation"]
+    assert rule.calls == ["s3.ListBuckets", "config.DescribeConfigurationRecorders", "s3.GetBucketEncryption"]
+
+
+def test_aws_managed_key_is_compliant_when_allowed_with_zero_calls(rule):
+    rule.change(s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms"}), {"AllowAwsManagedKey": "true"})
+    assert rule.compliance() == {"audit-1": "COMPLIANT"}
+    assert rule.calls == []
+
+
+def test_aws_managed_key_named_by_arn_is_non_compliant_unless_allowed(rule, aws):
+    arn = key_says(aws, "alias/aws/s3", "123456789012", manager="AWS")
+    item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": "alias/aws/s3"})
+    rule.change(item)
+    assert rule.compliance() == {"audit-1": "NON_COMPLIANT"}
+    assert f"{arn} is an AWS managed key" in rule.posted[0]["Annotation"]
+
+
+@pytest.mark.parametrize("parameters, expected", [({}, "NON_COMPLIANT"), ({"KeyAccountIds": "999999999999"}, "COMPLIANT")])
+def test_key_of_another_account_counts_only_when_listed(rule, aws, parameters, expected):
+    reference = "arn:aws:kms:us-east-1:999999999999:alias/shared"
+    key_says(aws, reference, "999999999999")
+    rule.change(s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": reference}), parameters)
+    assert rule.compliance() == {"audit-1": expected}
+    if expected == "NON_COMPLIANT":
+        assert "account 999999999999" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_reads_bucket_key_enabled(rule, s3, key):
+    encrypt(s3, "data-bk", "aws:kms", key["Arn"], bucket_key=True)
+    rule.periodic({"RequireBucketKey": "true"})
+    assert rule.compliance() == {"data-bk": "COMPLIANT"}
+
+
+def test_bad_key_account_ids_is_a_customer_error(rule):
+    response = rule.periodic({"KeyAccountIds": "12345"})
+    assert "KeyAccountIds" in response["customerErrorMessage"]
+
+
+@pytest.mark.parametrize("named_by", ["KeyId", "alias/data", "alias-arn"])
+def test_key_state_counts_however_the_bucket_names_the_key(rule, s3, kms, key, named_by):
+    reference = {"KeyId": key["KeyId"], "alias/data": "alias/data", "alias-arn": alias_arn(key)}[named_by]
+    encrypt(s3, "data-named", "aws:kms", reference)
+    kms.disable_key(KeyId=key["KeyId"])
+    rule.periodic({"KmsKeyArns": key["Arn"]})
+    assert rule.compliance() == {"data-named": "NON_COMPLIANT"}
+    assert "Disabled" in rule.posted[0]["Annotation"]
+
+
+def test_two_missing_keys_do_not_match_each_other(rule):
+    """Two references DescribeKey cannot find are not one key (no None == None match)."""
+    listed = "arn:aws:kms:us-east-1:123456789012:alias/gone-one"
+    item = s3_bucket_item("audit-1", sse={"sseAlgorithm": "aws:kms", "kmsMasterKeyID": "arn:aws:kms:us-east-1:123456789012:alias/gone-two"})
+    rule.change(item, {"KmsKeyArns": listed})
+    assert rule.compliance() == {"audit-1": "NON_COMPLIANT"}
+
+
+def test_bucket_deleted_since_the_listing_is_skipped_and_the_others_judged(rule, s3, key, api_error):
+    encrypt(s3, "a-gone", "aws:kms", key["Arn"])
+    encrypt(s3, "b-kms", "aws:kms", key["Arn"])
+    api_error("s3", "GetBucketEncryption", "NoSuchBucket", status=404, matching="a-gone")
+    rule.periodic()
+    assert rule.compliance() == {"b-kms": "COMPLIANT"}
+
+
+def test_key_lookup_throttled_out_is_unreadable_not_missing(rule, s3, key, api_error):
+    encrypt(s3, "data-kms", "aws:kms", key["Arn"])
+    api_error("kms", "DescribeKey", "ThrottlingException")
+    rule.periodic()
+    assert rule.compliance() == {"data-kms": "NON_COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith("Could not be read: ThrottlingException on DescribeKey")

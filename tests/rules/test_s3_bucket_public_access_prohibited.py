@@ -4,6 +4,7 @@ import json
 import pytest
 
 from tests.items import ACCOUNT, s3_bucket_item
+from tests.rules.policy_cases import POLICY_CASE_IDS, POLICY_CASES
 
 RULE = "S3_BUCKET_PUBLIC_ACCESS_PROHIBITED"
 ALL_ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
@@ -288,13 +289,44 @@ def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameter
     assert rule.posted == []
 
 
-@pytest.mark.parametrize("service, operation", [("s3", "GetBucketPolicy"), ("s3control", "GetPublicAccessBlock")])
-def test_access_denied_is_an_error_never_compliant(rule, s3, api_error, service, operation):
+@pytest.mark.parametrize("service, operation", [("s3", "ListBuckets"), ("s3control", "GetPublicAccessBlock")])
+def test_sweep_denied_is_an_error_never_compliant(rule, s3, api_error, service, operation):
+    """The listing and the account's settings concern every bucket: their failure is the rule's."""
     bucket(s3, "site", policy("site"))
     api_error(service, operation, "AccessDenied", status=403)
     response = rule.periodic()
     assert response["customerErrorCode"] == "AccessDenied"
     assert rule.posted == []
+
+
+@pytest.mark.parametrize("operation", ["GetBucketPolicy", "GetPublicAccessBlock", "GetBucketAcl"])
+def test_one_bucket_denied_is_non_compliant_could_not_be_read_and_the_others_are_judged(rule, s3, api_error, operation):
+    bucket(s3, "a-denied")
+    bucket(s3, "b-site", policy("b-site"))
+    bucket(s3, "c-private")
+    api_error("s3", operation, "AccessDenied", status=403, matching="a-denied")
+    rule.periodic()
+    assert rule.compliance() == {"a-denied": "NON_COMPLIANT", "b-site": "NON_COMPLIANT", "c-private": "COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith(f"Could not be read: AccessDenied on {operation}")
+
+
+def test_ownership_controls_denied_is_never_read_as_acls_disabled(rule, s3, api_error):
+    bucket(s3, "acl-open", acl="public-read")
+    api_error("s3", "GetBucketOwnershipControls", "AccessDenied", status=403)
+    rule.periodic()
+    assert rule.compliance() == {"acl-open": "NON_COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith("Could not be read: AccessDenied on GetBucketOwnershipControls")
+
+
+@pytest.mark.parametrize("code, status", [("InternalError", 500), ("SlowDown", 503)])  # names before and after NoSuch...
+@pytest.mark.parametrize("operation", ["GetBucketPolicy", "GetPublicAccessBlock", "GetBucketAcl"])
+def test_an_error_other_than_absent_is_never_read_as_absent(rule, s3, api_error, operation, code, status):
+    """Only NoSuch... means "not configured"; a server error is not a bucket without settings."""
+    bucket(s3, "private-data")
+    api_error("s3", operation, code, status=status)
+    rule.periodic()
+    assert rule.compliance() == {"private-data": "NON_COMPLIANT"}
+    assert f"{code} on {operation}" in rule.posted[0]["Annotation"]
 
 
 def test_throttling_is_retried_then_evaluated(rule, s3, api_error):
@@ -305,12 +337,12 @@ def test_throttling_is_retried_then_evaluated(rule, s3, api_error):
     assert rule.compliance() == {"site": "NON_COMPLIANT"}
 
 
-def test_throttled_to_death_is_an_error_never_compliant(rule, s3, api_error):
+def test_throttled_to_death_is_never_compliant(rule, s3, api_error):
     bucket(s3, "private-data")
     api_error("s3", "GetBucketAcl", "SlowDown", status=503)
-    response = rule.periodic()
-    assert "internalErrorMessage" in response
-    assert rule.posted == []
+    rule.periodic()
+    assert rule.compliance() == {"private-data": "NON_COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith("Could not be read: SlowDown on GetBucketAcl")
 
 
 # --- review: null supplementary values, annotation length, paginated listing ---------------
@@ -363,8 +395,130 @@ def test_periodic_lists_buckets_with_paginated_requests_and_follows_pages(rule, 
 
 def test_change_item_with_malformed_json_supplementary_is_an_error_naming_the_field(rule):
     item = s3_bucket_item("site", sse=None, acl="{grantList: [", public_access_block={"blockPublicAcls": False})
-    item["supplementaryConfiguration"]["BucketPolicy"] = {"policyText": None}
+    item["supplementaryConfiguration"]["BucketPolicy"] = {"policyText": policy("site", principal={"AWS": "arn:aws:iam::111122223333:root"})}
     response = rule.change(item)
     assert "supplementaryConfiguration.AccessControlList" in response["internalErrorMessage"]
     assert "site" in response["internalErrorMessage"]
     assert rule.posted == []
+
+
+# --- issue 8.12: one bad resource must not blank the region ---------------------------------
+
+
+def statement_policy(bucket_name, **statement):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket_name}/*", **statement}]})
+
+
+@pytest.mark.parametrize(
+    "condition, expected",
+    [
+        ({"StringEquals": {"aws:SourceAccount": 111122223333}}, "COMPLIANT"),  # a number pins like its text
+        ({"Bool": {"aws:SecureTransport": True}}, "NON_COMPLIANT"),  # true pins nothing
+        ({"StringEquals": {"aws:SourceAccount": False}}, "COMPLIANT"),  # the text "false" is one fixed value
+    ],
+)
+def test_scalar_condition_values_are_judged_as_their_text(rule, s3, condition, expected):
+    bucket(s3, "scalar", statement_policy("scalar", Condition=condition))
+    bucket(s3, "wide-open", policy("wide-open"))
+    bucket(s3, "private-data")
+    rule.periodic()
+    assert rule.compliance() == {"scalar": expected, "wide-open": "NON_COMPLIANT", "private-data": "COMPLIANT"}
+
+
+def test_a_policy_the_rule_cannot_parse_spoils_only_its_bucket(rule, s3):
+    """moto stores any JSON; S3 would not, but a rule must survive what it did not foresee."""
+    bucket(s3, "odd", json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": "oops"}}]}))
+    bucket(s3, "wide-open", policy("wide-open"))
+    bucket(s3, "private-data")
+    rule.periodic()
+    assert rule.compliance() == {"odd": "NON_COMPLIANT", "wide-open": "NON_COMPLIANT", "private-data": "COMPLIANT"}
+    assert rule.posted[0]["Annotation"].startswith("Could not be read: AttributeError")
+
+
+# --- issue 17: anonymous callers and Deny coverage, through the rule ------------------------
+
+
+def test_allow_pinned_to_the_anonymous_user_id_is_public(rule, s3):
+    bucket(s3, "anon", statement_policy("anon", Condition={"StringEquals": {"aws:userid": "anonymous"}}))
+    rule.periodic()
+    assert rule.compliance() == {"anon": "NON_COMPLIANT"}
+
+
+def test_deny_everyone_but_anonymous_leaves_the_allow_public(rule, s3):
+    statements = [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::anon/*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::anon/*",
+         "Condition": {"StringNotEquals": {"aws:userid": "anonymous"}}},
+    ]
+    bucket(s3, "anon", json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    rule.periodic()
+    assert rule.compliance() == {"anon": "NON_COMPLIANT"}
+
+
+@pytest.mark.parametrize(
+    "allowed, denied",
+    [("arn:aws:s3:::bkt/Public/*", "arn:aws:s3:::bkt/public/*"),  # S3 keys are case-sensitive
+     ("arn:aws:s3:::bkt/*", "arn:aws:s3:::bkt/?"),  # the Allow's * is a wildcard, not a character
+     ("arn:aws:s3:::bkt/a", "arn:aws:s3:::bkt/[ab]")],  # IAM has no [...] classes
+)
+def test_a_deny_covers_an_allow_only_with_iams_wildcards(rule, s3, allowed, denied):
+    statements = [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": allowed},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": denied,
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}},
+    ]
+    bucket(s3, "bkt", json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    rule.periodic()
+    assert rule.compliance() == {"bkt": "NON_COMPLIANT"}
+
+
+def test_policy_annotation_names_the_star_in_a_principal_list(rule, s3):
+    bucket(s3, "mixed", statement_policy("mixed", Principal={"AWS": ["arn:aws:iam::111122223333:root", "*"]}))
+    rule.periodic()
+    assert "(Principal AWS:*," in rule.posted[0]["Annotation"]
+
+
+# --- issue 16: survivors of mutation testing --------------------------------------------------
+
+
+def test_bucket_owner_preferred_keeps_acls_enabled(rule, s3):
+    bucket(s3, "acl-open", acl="public-read", ownership="BucketOwnerPreferred")
+    rule.periodic()
+    assert rule.compliance() == {"acl-open": "NON_COMPLIANT"}
+
+
+
+@pytest.mark.parametrize("statements, public", POLICY_CASES, ids=POLICY_CASE_IDS)
+def test_policy_is_judged_as_s3_does(rule, s3, statements, public):
+    bucket(s3, "bkt", json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    rule.periodic()
+    assert rule.compliance() == {"bkt": "NON_COMPLIANT" if public else "COMPLIANT"}
+
+
+def test_change_item_with_null_policy_text_reads_the_bucket_never_compliant(rule, s3):
+    """{"policyText": null} says no more than a null BucketPolicy: unknown, so it is read."""
+    bucket(s3, "site", policy("site"))
+    item = s3_bucket_item("site", sse=None, public_access_block={"blockPublicAcls": False})
+    item["supplementaryConfiguration"]["BucketPolicy"] = {"policyText": None}
+    rule.change(item)
+    assert rule.compliance() == {"site": "NON_COMPLIANT"}
+    assert "s3.GetBucketPolicy" in rule.calls
+
+
+def test_policy_annotation_names_the_first_public_statement(rule, s3):
+    statements = [dict(ALLOW_READ_SITE, Sid="First"), dict(ALLOW_READ_SITE, Sid="Second")]
+    bucket(s3, "site", json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    rule.periodic()
+    assert "statement Sid 'First'" in rule.posted[0]["Annotation"]
+
+
+ALLOW_READ_SITE = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}
+
+
+def test_periodic_only_exempt_buckets_reads_no_account_settings(rule, s3):
+    bucket(s3, "www-example", policy("www-example"))
+    rule.periodic({"ExemptBuckets": "www-example"})
+    assert rule.compliance() == {"www-example": "NOT_APPLICABLE"}
+    assert rule.calls == ["s3.ListBuckets"]

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.rules.policy_cases import POLICY_CASE_IDS, POLICY_CASES
+
 _path = Path(__file__).resolve().parents[2] / "rules" / "_shared" / "s3_exposure.py"
 _spec = importlib.util.spec_from_file_location("s3_exposure_under_test", _path)
 exposure = importlib.util.module_from_spec(_spec)
@@ -21,7 +23,8 @@ def allow(principal="*", condition=None, action="s3:GetObject", resource=f"{BUCK
 
 
 def public(*statements):
-    return exposure.public_statements({"Version": "2012-10-17", "Statement": list(statements)})
+    """Judged as a bucket's policy arrives: parsed from JSON text (no string shared with this module)."""
+    return exposure.public_statements(json.loads(json.dumps({"Version": "2012-10-17", "Statement": list(statements)})))
 
 
 # --- principals ----------------------------------------------------------------------------
@@ -190,3 +193,138 @@ def test_description_fits_an_annotation():
     statement = allow(sid="S" * 80, action=[f"s3:Action{i}" for i in range(30)], principal={"AWS": ["*"] * 20})
     [described] = public(statement)
     assert len(described.label) <= 27 and len(described.principal) <= 24 and len(described.actions) <= 28
+
+
+@pytest.mark.parametrize("statements, is_public", POLICY_CASES, ids=POLICY_CASE_IDS)
+def test_policy_case_is_judged_as_s3_does(statements, is_public):
+    assert bool(public(*statements)) is is_public
+
+
+@pytest.mark.parametrize(
+    "condition, is_public",
+    [({"StringEquals": {"aws:SourceAccount": 111122223333}}, False), ({"Bool": {"aws:SecureTransport": True}}, True),
+     ({"StringEquals": {"aws:SourceAccount": False}}, False), ({"StringEquals": {"aws:userid": "anonymous"}}, True),
+     ({"StringEqualsIgnoreCase": {"aws:userid": "ANONYMOUS"}}, True), ({"StringEquals": {"aws:userid": "AIDAEXAMPLE"}}, False)],
+)
+def test_scalar_and_anonymous_condition_values(condition, is_public):
+    assert bool(public(allow(condition=condition))) is is_public
+
+
+@pytest.mark.parametrize(
+    "principal, shown",
+    [({"AWS": ["arn:aws:iam::111122223333:root", "*"]}, "Principal AWS:*, AWS:arn"),
+     ({"Service": "s3.amazonaws.com", "Federated": "cognito-identity.amazonaws.com"}, "Principal Federated:cogni")],
+)
+def test_annotation_names_the_principal_that_makes_it_public(principal, shown):
+    assert public(allow(principal))[0].principal == shown[:24]
+
+
+# --- mutation-testing survivors (make mutate) ---------------------------------------------
+
+
+def test_unnamed_statements_are_labelled_by_their_position():
+    statements = [allow(sid=None), allow(sid=None), allow(sid=None)]
+    for statement in statements:
+        del statement["Sid"]
+    assert [s.label for s in public(*statements)] == ["#1", "#2", "#3"]
+
+
+@pytest.mark.parametrize(
+    "actions, shown",
+    [(["s3:GetObject"], "s3:GetObject"),
+     (["s3:GetObject", "s3:PutObject"], "s3:GetObject, s3:PutObject"),
+     (["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "s3:GetObject, s3:PutObject ..."[:28]),
+     (["s3:GetObjectVersionAcl", "s3:PutObjectVersionAcl"], "s3:GetObjectVersionAcl, s3:Pu")],
+)
+def test_actions_shown_are_the_first_two_and_fit(actions, shown):
+    assert public(allow(action=actions))[0].actions == shown[:28]
+
+
+@pytest.mark.parametrize(
+    "condition, is_public",
+    [({"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}, False), ({"IpAddress": {"aws:SourceIp": "2001:db8::/31"}}, True),
+     ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, False), ({"IpAddress": {"aws:SourceIp": "10.0.0.0/7"}}, True),
+     ({"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}, True),
+     ({"ForAllValues:StringEquals": {"aws:SourceAccount": "111122223333"}}, True),
+     ({"ForAnyValue:StringEquals": {"aws:SourceAccount": "111122223333"}}, False)],
+)
+def test_cidr_bounds_and_conditions_that_hold_when_the_key_is_absent(condition, is_public):
+    assert bool(public(allow(condition=condition))) is is_public
+
+
+def test_a_literal_character_in_a_deny_is_not_a_wildcard():
+    allowed = allow(resource="arn:aws:s3:::bkt/a/*")
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/1/*",
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
+    assert public(allowed, deny)
+
+
+@pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+def test_not_resource_allow_is_covered_by_a_deny_on_every_bucket_of_its_partition(partition):
+    allowed = allow(resource=None)
+    del allowed["Resource"]
+    allowed["NotResource"] = f"arn:{partition}:s3:::bkt/private/*"
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:{partition}:s3:::*",
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
+    assert public(allowed, deny) == []
+
+
+@pytest.mark.parametrize("uri", ["/AllUsers", "http://example.com/groups/global/AllUsers"])
+def test_a_grantee_that_only_ends_in_a_group_name_is_not_the_group(uri):
+    assert exposure.public_grants({"Grants": [{"Grantee": {"URI": uri}, "Permission": "READ"}]}) == []
+
+
+@pytest.mark.parametrize(
+    "condition, is_public",
+    [({"StringLike": {"aws:PrincipalOrgID": "o-abcdefghij/*"}}, True),  # an org-path anchor pins only aws:PrincipalOrgPaths
+     ({"StringLike": {"aws:PrincipalOrgPaths": "o-abcdefghij/*"}}, False),
+     ({"StringEquals": {"aws:SourceVpce": "anonymous"}}, False),  # only aws:userid names the anonymous caller
+     ({"ForAllValues:StringEquals": {"aws:SourceAccount": "1"}, "StringEquals": {"aws:SourceAccount": "111122223333"}}, False),
+     ({"IpAddress": {"aws:SourceIp": "10.1.2.3/8"}}, False),  # host bits set: still a /8, as IAM reads it
+     ({"StringLike": {"aws:SourceVpce": "o-abcdefghij/*"}}, True),
+     ({"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}, True),
+     ({"StringEquals": {"s3:DataAccessPointAccount": "anonymous"}}, False)],  # only aws:userid names the anonymous caller  # a policy variable is no fixed value
+)
+def test_more_pinning_edges(condition, is_public):
+    assert bool(public(allow(condition=condition))) is is_public
+
+
+@pytest.mark.parametrize(
+    "allowed, denied, is_public",
+    [("arn:aws:s3:::bkt/ab", "arn:aws:s3:::bkt/a", True),  # a Deny on a prefix does not cover the longer name
+     ("arn:aws:s3:::bkt/*", "arn:aws:s3:::bkt/*.txt", True),
+     ("arn:aws:s3:::bkt/a.txt", "arn:aws:s3:::bkt/*.txt", False),
+     ("arn:aws:s3:::bkt/a(1)$", "arn:aws:s3:::bkt/a(1)$", False),  # punctuation is literal on both sides
+     ("arn:aws:s3:::bkt/a(1)", "arn:aws:s3:::bkt/a(", True)],
+)
+def test_deny_resource_coverage_edges(allowed, denied, is_public):
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": denied,
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
+    assert bool(public(allow(resource=allowed), deny)) is is_public
+
+
+def test_not_resource_star_is_covered_by_a_deny_on_every_bucket():
+    allowed = allow()
+    del allowed["Resource"]
+    allowed["NotResource"] = "*"
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*",
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
+    assert public(allowed, deny) == []
+
+
+def test_long_sid_is_cut_to_twenty_characters():
+    assert public(allow(sid="S" * 30))[0].label == f"Sid '{'S' * 20}'"
+
+
+def test_only_effect_deny_limits_an_allow():
+    """IAM's Effect is exactly Allow or Deny; anything else (S3 would refuse it) limits nothing."""
+    deny = {"Effect": "Forbid", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*",
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
+    assert public(allow(), deny)
+
+
+def test_a_statement_without_principal_grants_no_one():
+    """Not valid in a bucket policy (S3 refuses it); as written it names no principal to grant."""
+    statement = allow()
+    del statement["Principal"]
+    assert public(statement) == []

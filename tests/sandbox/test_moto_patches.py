@@ -49,3 +49,32 @@ def test_embedded_account_applies_it(monkeypatch):
         logs.create_log_group(logGroupName="/app/a")
         logs.associate_kms_key(logGroupName="/app/a", kmsKeyId=KEY)
         assert logs.describe_log_groups()["logGroups"][0]["kmsKeyId"] == KEY
+
+
+def test_describe_trails_says_whether_a_trail_has_custom_and_insight_selectors(aws):
+    moto_patches.apply()
+    moto_patches.apply()
+    aws.client("s3").create_bucket(Bucket="trail-logs")
+    cloudtrail = aws.client("cloudtrail")
+    for name in ("plain", "tuned"):
+        cloudtrail.create_trail(Name=name, S3BucketName="trail-logs")
+    cloudtrail.put_event_selectors(TrailName="tuned", EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}])
+    cloudtrail.put_insight_selectors(TrailName="tuned", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+    flags = {t["Name"]: (t["HasCustomEventSelectors"], t["HasInsightSelectors"]) for t in cloudtrail.describe_trails()["trailList"]}
+    assert flags == {"plain": (False, False), "tuned": (True, True)}
+
+
+def test_delivery_channel_status_reports_success_or_the_missing_bucket(aws):
+    aws.client("s3").create_bucket(Bucket="config-delivery")
+    config = aws.client("config")
+    config.put_configuration_recorder(ConfigurationRecorder={"name": "default", "roleARN": "arn:aws:iam::123456789012:role/r"})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config-delivery"})
+    (status,) = config.describe_delivery_channel_status()["DeliveryChannelsStatus"]
+    assert status["configHistoryDeliveryInfo"]["lastStatus"] == "SUCCESS"
+    aws.client("s3").delete_bucket(Bucket="config-delivery")
+    (status,) = config.describe_delivery_channel_status(DeliveryChannelNames=["default"])["DeliveryChannelsStatus"]
+    assert status["configSnapshotDeliveryInfo"] == {"lastStatus": "FAILURE", "lastErrorCode": "NoSuchBucket",
+                                                    "lastErrorMessage": "The specified bucket does not exist"}
+    with pytest.raises(ClientError) as raised:
+        config.describe_delivery_channel_status(DeliveryChannelNames=["other"])
+    assert raised.value.response["Error"]["Code"] == "NoSuchDeliveryChannelException"

@@ -80,6 +80,6 @@ def test_cli_reports_a_malformed_rule_of_a_packed_catalog_without_a_traceback(tm
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert f"{path}:Parameters.InputParameters: CS-R006 is not valid JSON" in "\n".join(lines)
-    assert any(":-: CS-B001 " in line and "parameters.json" in line and "Parameters.InputParameters" in line
+    assert f"{path}:Parameters.InputParameters: error CS-R006 is not valid JSON" in "\n".join(lines)
+    assert any(":-: error CS-B001 " in line and "parameters.json" in line and "Parameters.InputParameters" in line
                for line in lines), lines

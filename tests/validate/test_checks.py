@@ -1,5 +1,6 @@
 """Every check catches its mistake: one edit to a good catalog, the right id, file, place and fix."""
 import json
+import shutil
 
 import pytest
 
@@ -51,11 +52,13 @@ CASES = [
      "Parameters.OptionalParameters", "string values"),
     ("parameters-bad-json", rule("InputParameters", "{AssumeRoleMode: false}"), RULE_DIR, "CS-R006", "parameters.json",
      "Parameters.InputParameters", "not valid JSON"),
-    ("old-runtime", rule("SourceRuntime", "python3.11-lib"), RULE_DIR, "CS-R007", "parameters.json",
-     "Parameters.SourceRuntime", "python3.12-lib or newer"),
+    ("old-runtime", rule("SourceRuntime", "python3.11-lib"), RULE_DIR, "CS-R018", "parameters.json",
+     "Parameters.SourceRuntime", "set it to python3.12-lib"),
+    ("deprecated-lambda-runtime", rule("SourceRuntime", "python3.8-lib"), RULE_DIR, "CS-R007", "parameters.json",
+     "Parameters.SourceRuntime", "deprecated Lambda runtime"),
     ("runtime-unknown-to-rdk", rule("SourceRuntime", "python3.99-lib"), RULE_DIR, "CS-R007", "parameters.json",
      "Parameters.SourceRuntime", "python3.14-lib"),
-    ("no-runtime", rule("SourceRuntime", None), RULE_DIR, "CS-R007", "parameters.json", "Parameters.SourceRuntime", "explicitly"),
+    ("no-runtime", rule("SourceRuntime", None), RULE_DIR, "CS-R007", "parameters.json", "Parameters.SourceRuntime", "missing"),
     ("unknown-resource-type", rule("SourceEvents", "AWS::S3::Bucketz"), RULE_DIR, "CS-R008", "parameters.json",
      "Parameters.SourceEvents", "AWS::S3::Bucketz"),
     ("resource-type-all", rule("SourceEvents", "ALL"), RULE_DIR, "CS-R008", "parameters.json", "Parameters.SourceEvents",
@@ -74,8 +77,8 @@ CASES = [
         replace("rules/_shared/good_parameters.py", "raise InvalidParametersError", "raise ValueError"),
         rule("OptionalParameters", '{"Mode": "loose"}')), RULE_DIR, "CS-R012", "parameters.json",
      "Parameters.InputParameters", "must raise InvalidParametersError"),
-    ("test-file-in-rule", write(f"{RULE_DIR}/GOOD_RULE_test.py", "def test(): pass\n"), RULE_DIR, "CS-R013",
-     "GOOD_RULE_test.py", "GOOD_RULE_test.py", "tests/rules/"),
+    ("test-file-in-rule", write(f"{RULE_DIR}/test_helpers.py", "def test(): pass\n"), RULE_DIR, "CS-R013",
+     "test_helpers.py", "test_helpers.py", "tests/rules/"),
     ("pycache-in-rule", lambda root: (root / RULE_DIR / "__pycache__").mkdir(), RULE_DIR, "CS-R013", "__pycache__",
      "__pycache__", "delete it"),
     ("plain-helper-in-rule", write(f"{RULE_DIR}/helper.py", "X = 1\n"), RULE_DIR, "CS-R013", "helper.py", "helper.py",
@@ -153,7 +156,7 @@ CASES = [
     ("parameter-unanchored-pattern", document("parameters", "BucketName", "allowedPattern", value="[a-z]+"), DOCUMENT,
      "CS-D005", "Clearsight-GoodFix.yaml", "parameters.BucketName.allowedPattern", "'^...$'"),
     ("parameter-pattern-not-a-regex", document("parameters", "BucketName", "allowedPattern", value="^([a-z]+$"), DOCUMENT,
-     "CS-D005", "Clearsight-GoodFix.yaml", "parameters.BucketName.allowedPattern", "not a valid regular expression"),
+     "CS-D027", "Clearsight-GoodFix.yaml", "parameters.BucketName.allowedPattern", "not a valid regular expression"),
     ("default-breaks-pattern", document("parameters", "KmsKeyArn", "default", value="nope"), DOCUMENT, "CS-D006",
      "Clearsight-GoodFix.yaml", "parameters.KmsKeyArn.default", "does not match"),
     ("default-breaks-max-chars", document("parameters", "KmsKeyArn", "maxChars", value=20), DOCUMENT, "CS-D006",
@@ -245,6 +248,10 @@ CASES = [
      "Clearsight-GoodFix.yaml", "mainSteps[0](ReadEncryption).outputs[0]", "Name, Selector and Type"),
     ("document-too-big", document("description", value="x" * 70_000), DOCUMENT, "CS-D019", "Clearsight-GoodFix.yaml",
      "-", "at most 65536"),
+    ("document-name-ssm-refuses", lambda root: shutil.copy(root / DOCUMENT, root / "remediation-documents/Fix!.yaml"),
+     "remediation-documents/Fix!.yaml", "CS-D028", "Fix!.yaml", "-", "rename the file"),
+    ("script-placeholder-unexpanded", document("mainSteps", 0, "inputs", "Script", value="%%SCRIPT=Fix.py%%"), DOCUMENT,
+     "CS-D026", "Clearsight-GoodFix.yaml", "mainSteps[0](ReadEncryption).inputs.Script", "%%SCRIPT"),
     ("policy-missing", lambda root: (root / POLICY).unlink(), DOCUMENT, "CS-D020", "Clearsight-GoodFix.policy.json", "-",
      "least-privilege"),
     ("policy-bad-json", write(POLICY, '{"Version": '), DOCUMENT, "CS-D020", "Clearsight-GoodFix.policy.json", "line 1",
@@ -252,6 +259,16 @@ CASES = [
     ("policy-no-statement", edit(POLICY, "Statement", value=[]), DOCUMENT, "CS-D020", "Clearsight-GoodFix.policy.json",
      "Statement", "non-empty list"),
     ("policy-misses-api", edit(POLICY, "Statement", 0, "Action", value=["s3:GetEncryptionConfiguration"]), DOCUMENT,
+     "CS-D021", "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption)", "s3:PutEncryptionConfiguration"),
+    ("policy-denies-api", edit(POLICY, "Statement", value=[
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:PutEncryptionConfiguration", "Resource": "*"}]), DOCUMENT,
+     "CS-D021", "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption)", "s3:PutEncryptionConfiguration"),
+    ("policy-not-action-leaves-api-out", edit(POLICY, "Statement", value=[
+        {"Effect": "Allow", "NotAction": "s3:Put*", "Resource": "*"}]), DOCUMENT,
+     "CS-D021", "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption)", "s3:PutEncryptionConfiguration"),
+    ("policy-bracket-is-no-wildcard", edit(POLICY, "Statement", 0, "Action", value=[
+        "s3:GetEncryptionConfiguration", "s3:[P]utEncryptionConfiguration"]), DOCUMENT,
      "CS-D021", "Clearsight-GoodFix.yaml", "mainSteps[2](EnableEncryption)", "s3:PutEncryptionConfiguration"),
     # packs
     ("pack-yaml-error", write(PACK, "Resources: [\n"), PACK, "CS-P000", "good.yaml", "line 2", "fix the syntax"),
@@ -281,8 +298,11 @@ CASES = [
     ("pack-131-rules", _many_rules(129), PACK, "CS-P009", "good.yaml", "Resources", "at most 130"),
     ("pack-61-parameters", _many_parameters(61), PACK, "CS-P010", "good.yaml", "Parameters", "at most 60"),
     ("role-intrinsic", pack(*REMEDIATION, "Parameters", "AutomationAssumeRole", "StaticValue", "Values",
-     value=[{"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/r"}]), PACK, "CS-P011", "good.yaml",
+     value=[{"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/r"}]), PACK, "CS-P019", "good.yaml",
      "Resources.GoodRuleRemediation.Properties.Parameters.AutomationAssumeRole", "literal"),
+    ("role-placeholder", pack(*REMEDIATION, "Parameters", "AutomationAssumeRole", "StaticValue", "Values",
+     value=["arn:aws:iam::<Account-Id>:role/r"]), PACK, "CS-P011", "good.yaml",
+     "Resources.GoodRuleRemediation.Properties.Parameters.AutomationAssumeRole", "placeholder"),
     ("managed-parameter-unknown", pack("Resources", "CwLoggroupRetentionPeriodCheck", "Properties", "InputParameters",
      "minRetentionTime", value="365"), PACK, "CS-P012", "good.yaml",
      "Resources.CwLoggroupRetentionPeriodCheck.Properties.InputParameters.minRetentionTime", "MinRetentionTime"),
@@ -342,5 +362,43 @@ def test_findings_serialise_for_json_output(good_catalog):
     [finding] = validate([good_catalog / RULE_DIR])
     assert json.loads(json.dumps(finding.to_dict())) == {
         "file": str(good_catalog / RULE), "location": "Parameters.SourcePeriodic", "check": "CS-R009",
-        "message": finding.message,
+        "severity": "error", "message": finding.message,
     }
+
+
+ASR_BUCKET_PATTERN = r"(?=^.{3,63}$)(?!^(\d+\.)+\d+$)(^(([a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])\.)*([a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])$)"
+
+
+@pytest.mark.parametrize("mistake", [
+    document("parameters", "BucketName", "allowedPattern", value=ASR_BUCKET_PATTERN),  # anchored by lookahead
+    document("parameters", "KmsKeyArn", "default", value="{{ssm:/org/remediation-key}}"),  # read when the run starts
+    document("parameters", "Names", value={"type": "StringList", "default": ["a", "b"], "allowedValues": ["a", "b", "c"]}),
+    document("mainSteps", 2, "inputs", "Service", value="S3"),  # AWS matches Service case-insensitively
+    pack("Resources", "CwLoggroupRetentionPeriodCheck", "Properties", "Source", "SourceIdentifier",
+         value="AWS_CONFIG_PROCESS_CHECK"),  # a process check: documented, in no managed-rule list
+    pack("Resources", "CwLoggroupRetentionPeriodCheck", "Properties", "InputParameters",
+         value={"Fn::If": ["cwLoggroupRetentionPeriodCheckParamMinRetentionTime", {"MinRetentionTime": "1"},
+                           {"Ref": "AWS::NoValue"}]}),
+], ids=["lookahead-anchors", "ssm-default", "string-list-default", "service-case", "process-check", "input-parameters-if"])
+def test_what_aws_accepts_is_not_a_finding(good_catalog, mistake):
+    mistake(good_catalog)
+    assert [str(f) for f in validate(root=good_catalog)] == []
+
+
+def test_a_string_list_default_is_checked_item_by_item(good_catalog):
+    document("parameters", "Names", value={"type": "StringList", "default": ["a", "z"], "allowedValues": ["a", "b"]})(
+        good_catalog)
+    [finding] = validate([good_catalog / DOCUMENT])
+    assert finding.check == "CS-D006" and "allowedValues" in finding.message
+
+
+def test_every_documented_action_is_known_and_its_inputs_checked(good_catalog):
+    document("mainSteps", 3, value={"name": "Stack", "action": "aws:createStack", "isEnd": True,
+                                    "inputs": {"StackName": "s", "TemplateURL": "https://example.com/t", "Tags": []}})(
+        good_catalog)
+    assert [f for f in validate([good_catalog / DOCUMENT]) if f.check in ("CS-D009", "CS-D010")] == []
+    document("mainSteps", 3, "inputs", "TemplateBody", value="{}")(good_catalog)
+    document("mainSteps", 3, "inputs", "Stackname", value="s")(good_catalog)
+    messages = [f.message for f in validate([good_catalog / DOCUMENT]) if f.check == "CS-D010"]
+    assert any("exactly one of TemplateBody or TemplateURL" in m for m in messages)
+    assert any("takes no input 'Stackname' (did you mean StackName?)" in m for m in messages)

@@ -30,7 +30,7 @@ def test_a_mistake_exits_1_naming_file_place_and_fix(good_catalog):
     result = run("validate", str(good_catalog))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{good_catalog / RULE}:Parameters.SourcePeriodic: CS-R009 'Every_Hour' is not a frequency; use one of "
+        f"{good_catalog / RULE}:Parameters.SourcePeriodic: error CS-R009 'Every_Hour' is not a frequency; use one of "
         "One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours"
     ]
 
@@ -39,17 +39,22 @@ def test_bad_option_exits_2():
     assert run("validate", "--format", "xml").returncode == 2
 
 
-def test_path_outside_a_catalog_is_a_usage_error(tmp_path):
+def test_directory_with_nothing_to_check_is_not_clean(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
-    assert result.exit_code == 2 and "is not in a catalog" in result.output
+    assert result.exit_code == 1 and "CS-F001" in result.stdout and "nothing was checked" in result.stdout
+
+
+def test_root_without_a_catalog_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate"])
+    assert result.exit_code == 2 and "rules/" in result.output and "--root" in result.output
 
 
 def test_json_format_lists_findings(good_catalog):
-    rule("SourceRuntime", "python3.8-lib")(good_catalog)
+    rule("SourceRuntime", "python3.11-lib")(good_catalog)
     result = CliRunner().invoke(main, ["validate", "--format", "json", str(good_catalog / "rules")])
     assert result.exit_code == 1
     [finding] = json.loads(result.stdout)
-    assert (finding["check"], finding["location"]) == ("CS-R007", "Parameters.SourceRuntime")
+    assert (finding["check"], finding["location"], finding["severity"]) == ("CS-R018", "Parameters.SourceRuntime", "error")
 
 
 def test_build_check_passes_on_the_repository():

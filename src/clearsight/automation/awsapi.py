@@ -20,7 +20,7 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from botocore.validate import validate_parameters
 
-from ..endpoints import prepare_session
+from ..endpoints import error_text, prepare_session
 from .errors import StepFailed, WouldChange
 
 READ_ONLY_PREFIXES = ("Get", "Describe", "List", "Head")
@@ -38,13 +38,20 @@ def _operations(service: str) -> dict[str, str]:
     return {name: xform_name(name) for name in model.operation_names}
 
 
+def service_name(service: str) -> str | None:
+    """botocore's name for an executeAwsApi Service, which Automation matches case-insensitively (SQS, sqs)."""
+    services = _models().get_available_services()
+    if service in services:
+        return service
+    return next((name for name in services if name == str(service).lower()), None)
+
+
 def check_operation(service: str, api: str) -> str | None:
     """None when `service`/`api` name a real operation, else what is wrong and the closest names."""
-    services = _models().get_available_services()
-    if service not in services:
-        close = difflib.get_close_matches(service, services, n=3)
+    if service_name(service) is None:
+        close = difflib.get_close_matches(service, _models().get_available_services(), n=3)
         return f"unknown boto3 service {service!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
-    operations = _operations(service)
+    operations = _operations(service_name(service))
     if api in operations or api in operations.values():
         return None
     close = difflib.get_close_matches(api, list(operations), n=3)
@@ -62,7 +69,7 @@ def is_read_only(api: str, service: str | None = None) -> bool:
 
 def operation_name(service: str, api: str) -> str:
     """The PascalCase name for `api`, which a document may also spell as the boto3 method name."""
-    operations = _operations(service)
+    operations = _operations(service_name(service))
     return api if api in operations else {m: o for o, m in operations.items()}[api]
 
 
@@ -142,18 +149,19 @@ class ApiCaller:
         problem = check_operation(service, api)
         if problem:
             raise StepFailed(problem)
+        service = service_name(service)
         method = getattr(self.client(service), _operations(service)[operation_name(service, api)])
         try:
             return normalize(method(**params))
         except (ClientError, BotoCoreError) as error:
-            raise StepFailed(str(error)) from error
+            raise StepFailed(error_text(error)) from error
 
     def would_call(self, service: str, api: str, params: dict, *, validate: bool) -> None:
         """Dry run: log the call without sending it, checking its shape when it is fully resolved."""
         problem = check_operation(service, api)
         if problem:
             raise StepFailed(problem)
-        operation = operation_name(service, api)
+        service, operation = service_name(service), operation_name(service, api)
         self.diverged = self.diverged or not is_read_only(operation)
         if validate:
             shape = _models().get_service_model(service).operation_model(operation).input_shape

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import sources
 from .actions import ACTIONS
 from .errors import DocumentError
 from .parameters import declaration_problem
@@ -94,20 +93,12 @@ def _read(source: Any) -> tuple[Any, str, str]:
     if isinstance(source, str) and "\n" not in source and (
             source.endswith((".yaml", ".yml", ".json")) or os.path.exists(source)):
         path = Path(source)
-    if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise DocumentError(f"{path}: cannot read the document: {error.strerror}") from None
-        origin, default_name = str(path), path.stem
-    else:
-        text, origin, default_name = source, "<document>", "LocalDocument"
     try:
-        return yaml.safe_load(text), origin, default_name
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise DocumentError(f"{origin}: not valid YAML/JSON{line}: {getattr(error, 'problem', error)}") from None
+        if path is not None:
+            return sources.read(path)[0], str(path), path.stem
+        return sources.parse(source), "<document>", "LocalDocument"
+    except sources.SourceError as error:
+        raise DocumentError(f"{path or '<document>'}: {error}") from None
 
 
 def _flag(raw: dict, key: str, default: bool, where: str) -> bool:
@@ -142,7 +133,7 @@ def _step(raw: Any, index: int, origin: str) -> Step:
         raise DocumentError(f"{where}: unknown field(s) {', '.join(unknown)} (step fields: {', '.join(STEP_KEYS)})")
     action = ACTIONS.get(raw.get("action"))
     if action is None:
-        raise DocumentError(f"{where}, field action: unknown or unsupported action {raw.get('action')!r} "
+        raise DocumentError(f"{where}, field action: not an Automation action: {raw.get("action")!r} "
                             f"(supported: {', '.join(sorted(ACTIONS))})")
     inputs = raw.get("inputs") or {}
     if not isinstance(inputs, dict):

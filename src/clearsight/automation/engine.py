@@ -47,10 +47,10 @@ def run_document(document: Document | str | dict, parameters: dict[str, Any] | N
     """
     if not isinstance(document, Document):
         document = load_document(document)
-    values = validate(document.parameters, parameters or {})
     region = region or session.region_name
     if not region:
         raise ParameterError("no region: pass region= or give the session a default region")
+    values = validate(document.parameters, parameters or {}, read_parameter=_parameter_store(session, region))
     started = datetime.now(timezone.utc)
     execution = Execution(execution_id=str(uuid.uuid4()), document_name=document.name, parameters=values,
                           start=started, dry_run=dry_run, declared_outputs=document.outputs)
@@ -142,12 +142,12 @@ class _Run:
             except StepTimedOut as error:
                 record.status, record.failure_message = "TimedOut", str(error)
             except StepFailed as error:
-                record.status, record.failure_message = "Failed", str(error)
+                record.status, record.failure_message, record.console = "Failed", str(error), error.console
             except Exception as error:  # noqa: BLE001 (an action's unexpected error fails its step, not the run)
                 record.status, record.failure_message = "Failed", f"{type(error).__name__}: {error}"
             else:
                 record.status, record.failure_message = "Success", None
-                record.outputs, record.note = outcome.outputs, outcome.note
+                record.outputs, record.note, record.console = outcome.outputs, outcome.note, outcome.console
                 self.variables.set_outputs(step.name, outcome.outputs)
                 return outcome
             if step.max_attempts > 1:
@@ -167,6 +167,16 @@ class _Run:
         else:
             execution.status = "Success"
         execution.end = _now()
+
+
+def _parameter_store(session, region: str) -> Callable[[str], str]:
+    """How a '{{ssm:/name}}' default is read: GetParameter in the run's account, as Automation does."""
+
+    def read(name: str) -> str:
+        client = session.client("ssm", region_name=region)
+        return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+
+    return read
 
 
 def _now() -> datetime:

@@ -17,6 +17,8 @@ class ParameterError(ValueError):
 class StepFailed(Exception):
     """One attempt of a step failed; the message becomes the step's FailureMessage."""
 
+    console: str = ""  # what a failed script printed before it failed
+
 
 class StepTimedOut(StepFailed):
     """One attempt of a step ran past its timeoutSeconds."""

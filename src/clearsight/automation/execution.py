@@ -25,6 +25,7 @@ class StepExecution:
     failure_message: str | None = None
     attempts: int = 0
     note: str | None = None
+    console: str = ""  # what an aws:executeScript step printed, as SSM shows it with the step
     max_attempts: int = 1
     timeout_seconds: int | None = None
     on_failure: str = "Abort"
@@ -57,6 +58,8 @@ class StepExecution:
             record["FailureMessage"] = self.failure_message
         if self.note:
             record["Response"] = self.note
+        if self.console:
+            record["ScriptOutput"] = self.console
         return record
 
 

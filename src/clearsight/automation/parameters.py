@@ -30,7 +30,48 @@ def _base_type(declared: str) -> str:
 def compile_pattern(pattern: str) -> re.Pattern:
     """allowedPattern is a Java regex. Java reads `[\\w-\\/]` as \\w, '-', '/'; Python rejects the
     range, so a '-' right after a shorthand class is escaped (AWS's own runbooks rely on this)."""
-    return re.compile(re.sub(r"(\\[wWdDsS])-", r"\1\\-", pattern))
+    return re.compile(_python_syntax(pattern))
+
+
+def _python_syntax(pattern: str) -> str:
+    return re.sub(r"(\\[wWdDsS])-", r"\1\\-", pattern)
+
+
+PARAMETER_STORE = re.compile(r"^\{\{\s*ssm(-secure)?:[^{}]+\}\}$")
+
+
+def is_parameter_store(value: Any) -> bool:
+    """A default such as '{{ssm:/path}}': Automation reads it from Parameter Store when the run starts."""
+    return isinstance(value, str) and bool(PARAMETER_STORE.match(value.strip()))
+
+
+def anchored(pattern: str) -> bool:
+    """True when every match of `pattern` must span the whole value (judged on the parsed pattern, so
+    '(?=^.{3,63}$)(^[a-z]+$)' counts as anchored as '^[a-z]+$' does); re.error if it does not parse."""
+    from re import _parser as parser  # the stdlib's own parse tree: no second regex grammar to keep
+
+    tree = parser.parse(_python_syntax(pattern))
+    return _fenced(list(tree), 0) and _fenced(list(tree), -1)
+
+
+def _fenced(items: list, end: int) -> bool:
+    """Whether the first (end=0) or last (end=-1) element of a parsed sequence pins that end of the value."""
+    from re import _constants as c
+
+    if not items:
+        return False
+    op, value = items[end]
+    if op is c.AT:
+        return value in ((c.AT_BEGINNING, c.AT_BEGINNING_STRING) if end == 0 else (c.AT_END, c.AT_END_STRING))
+    if op is c.SUBPATTERN:
+        return _fenced(list(value[-1]), end)
+    if op is c.BRANCH:
+        return all(_fenced(list(branch), end) for branch in value[1])
+    if op is c.ASSERT and end == 0 and value[0] == 1:  # a lookahead at the start: (?=^...$)
+        return _fenced(list(value[1]), 0) or _fenced(items[1:], 0)
+    if op is c.ASSERT_NOT and end == 0:
+        return _fenced(items[1:], 0)
+    return False
 
 
 def declaration_problem(spec: Any) -> str | None:
@@ -102,8 +143,22 @@ def _check_api_limits(given: dict[str, Any]) -> None:
                                  f"at most {API_VALUE_CHARS} a value: shorten it")
 
 
-def validate(declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]:
-    """Every declared parameter's typed value (given, else default); ParameterError otherwise."""
+def _from_parameter_store(name: str, default: str, read_parameter) -> str:
+    reference = default.strip()[2:-2].strip()
+    if read_parameter is None:
+        raise ParameterError(f"parameter {name}: its default {default} comes from Parameter Store; pass {name} "
+                             "explicitly")
+    try:
+        return read_parameter(reference.split(":", 1)[1])
+    except Exception as error:  # noqa: BLE001 (any failure to read is the user's to fix)
+        raise ParameterError(f"parameter {name}: its default {default} could not be read from Parameter Store "
+                             f"({error}); create the parameter or pass {name} explicitly") from None
+
+
+def validate(declared: dict[str, dict], given: dict[str, Any], read_parameter=None) -> dict[str, Any]:
+    """Every declared parameter's typed value (given, else default); ParameterError otherwise.
+
+    A '{{ssm:/name}}' default is read with read_parameter(name), as Automation reads Parameter Store."""
     _check_api_limits(given)
     unknown = sorted(set(given) - set(declared))
     if unknown:
@@ -119,10 +174,10 @@ def validate(declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]
             if violation:
                 raise ParameterError(f"parameter {name}: {violation}; pass a value within the limits")
         elif "default" in spec:
-            if "{{" in str(spec["default"]):
-                raise ParameterError(f"parameter {name}: its default {spec['default']} is resolved by AWS "
-                                     f"(Parameter Store); pass {name} explicitly to run locally")
-            value = _coerce(name, kind, spec["default"])
+            default = spec["default"]
+            if is_parameter_store(default):
+                default = _from_parameter_store(name, default, read_parameter)
+            value = _coerce(name, kind, default)
         else:
             description = f" ({spec['description']})" if spec.get("description") else ""
             raise ParameterError(f"missing required parameter {name}{description}: pass {name}=<{spec['type']}>; "

@@ -66,11 +66,11 @@ def typed_output(value: Any, type_name: str, name: str) -> Any:
 
 
 def collect_outputs(declared: list[dict], data: Any) -> dict[str, Any]:
-    """Apply each declared {Name, Selector, Type} to `data`; a selector matching nothing fails the step."""
+    """Apply each declared {Name, Selector, Type} to `data`. A selector matching nothing leaves its output
+    unset, as AWS does (ASR's runbooks rely on it): only a later step that uses the output fails."""
     outputs = {}
     for output in declared:
         value = select(data, output["Selector"])
-        if value is NOT_FOUND:
-            raise StepFailed(f"output {output['Name']}: Selector {output['Selector']} matched nothing in the response")
-        outputs[output["Name"]] = typed_output(value, output["Type"], output["Name"])
+        if value is not NOT_FOUND:
+            outputs[output["Name"]] = typed_output(value, output["Type"], output["Name"])
     return outputs

@@ -8,3 +8,4 @@ class Seeded:
     resource_id: str
     expected: str  # COMPLIANT or NON_COMPLIANT
     remediation_parameters: dict = field(default_factory=dict)  # document parameters valid in this account
+    after: tuple = ()  # rules whose findings must be remediated first (the CIS alarms need a logging trail)

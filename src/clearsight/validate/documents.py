@@ -8,9 +8,12 @@ from functools import cache
 import botocore.session
 
 from ..automation.actions.branch import OPERATORS
-from ..automation.parameters import compile_pattern, limit_violation, limits_problem
+from ..automation.actions.spec import SPECS, runtime_problem
+from ..automation.awsapi import service_name
+from ..automation.parameters import anchored, compile_pattern, is_parameter_store, limit_violation, limits_problem
 from ..automation.selectors import OUTPUT_TYPES, compile_path
 from ..automation.variables import REFERENCE, SYSTEM_VARIABLES, references as variable_references
+from ..catalog import CatalogError, read_text
 from . import reference
 from .iam import allows, iam_action, policy_problems
 from .registry import Problem, check
@@ -25,21 +28,7 @@ SAMPLE_ROLE = "arn:aws:iam::123456789012:role/clearsight-remediation"
 NOT_ROLES = ("not-an-arn", "arn:aws:iam::123456789012:user/clearsight", "arn:aws:s3:::clearsight-bucket")
 ROLE_TYPES = ("String", "AWS::IAM::Role::Arn")
 
-API_ACTIONS = ("aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty")
-# action -> (required inputs, alternatives of which one is required, outputs every such step has)
-ACTIONS = {
-    "aws:executeAwsApi": (("Service", "Api"), (), ()),
-    "aws:assertAwsResourceProperty": (("Service", "Api", "PropertySelector", "DesiredValues"), (), ()),
-    "aws:waitForAwsResourceProperty": (("Service", "Api", "PropertySelector", "DesiredValues"), (), ()),
-    "aws:executeScript": (("Runtime", "Handler"), ("Script", "Attachment"), ("OutputPayload",)),
-    "aws:branch": (("Choices",), (), ()),
-    "aws:sleep": ((), ("Duration", "Timestamp"), ()),
-    "aws:pause": ((), (), ()),
-    "aws:approve": (("Approvers",), (), ("ApprovalStatus", "ApproverDecisions", "Approvers")),
-    "aws:executeAutomation": (("DocumentName",), (), ("ExecutionId", "Status", "Output")),
-    "aws:invokeLambdaFunction": (("FunctionName",), (), ("StatusCode", "FunctionError", "LogResult", "Payload")),
-    "aws:runCommand": (("DocumentName",), (), ("CommandId", "Status", "ResponseCode", "Output")),
-}
+API_ACTIONS = tuple(name for name, spec in SPECS.items() if spec.open_inputs)
 API_RESERVED = {"Service", "Api", "PropertySelector", "DesiredValues"}
 
 
@@ -64,13 +53,13 @@ def schema_version(document, catalog):
                       "schemaVersion: '0.3' (quoted, a string)")
 
 
-@check("CS-D002", "document", "assumeRole is not {{ AutomationAssumeRole }}")
+@check("CS-D002", "document", "assumeRole is not {{ AutomationAssumeRole }}", convention=True)
 def assume_role(document, catalog):
     if REFERENCE.sub(lambda m: "{{%s}}" % m.group(1), str(document.content.get("assumeRole"))) != "{{AutomationAssumeRole}}":
         yield Problem("assumeRole", "must be '{{ AutomationAssumeRole }}' so Config's remediation role runs the steps")
 
 
-@check("CS-D003", "document", "AutomationAssumeRole missing or without an ARN allowedPattern")
+@check("CS-D003", "document", "AutomationAssumeRole missing or without an ARN allowedPattern", convention=True)
 def role_parameter(document, catalog):
     spec = _parameters(document).get(reference.ASSUME_ROLE)
     pattern = spec.get("allowedPattern") if isinstance(spec, dict) else None
@@ -92,38 +81,53 @@ def parameter_types(document, catalog):
             yield Problem(f"parameters.{name}.type", f"is {kind!r}; use one of {', '.join(PARAMETER_TYPES[:6])}")
 
 
-@check("CS-D005", "document", "String parameter without an anchored allowedPattern")
-def parameter_patterns(document, catalog):
+@check("CS-D027", "document", "allowedPattern is not a valid regular expression")
+def pattern_compiles(document, catalog):
     for name, spec in _parameters(document).items():
-        if not isinstance(spec, dict) or spec.get("type") != "String" or "allowedValues" in spec:
-            continue
-        pattern = spec.get("allowedPattern")
-        if not isinstance(pattern, str) or not (pattern.startswith("^") and pattern.endswith("$")):
-            yield Problem(f"parameters.{name}.allowedPattern", "every String parameter needs an anchored allowedPattern "
-                          "('^...$', or allowedValues): Automation passes anything else straight into API calls")
-            continue
+        pattern = spec.get("allowedPattern") if isinstance(spec, dict) else None
         try:
-            compile_pattern(pattern)
+            if pattern is not None:
+                compile_pattern(str(pattern))
         except re.error as error:
             yield Problem(f"parameters.{name}.allowedPattern", f"{pattern!r} is not a valid regular expression ({error}); "
                           "fix it: no value could be checked against it")
 
 
+@check("CS-D005", "document", "String parameter without an anchored allowedPattern", convention=True)
+def parameter_patterns(document, catalog):
+    for name, spec in _parameters(document).items():
+        if not isinstance(spec, dict) or spec.get("type") != "String" or "allowedValues" in spec:
+            continue
+        pattern = spec.get("allowedPattern")
+        try:
+            fenced = isinstance(pattern, str) and anchored(pattern)
+        except re.error:
+            continue  # CS-D027 reports it
+        if not fenced:
+            yield Problem(f"parameters.{name}.allowedPattern", "every String parameter needs an allowedPattern anchored "
+                          "at both ends ('^...$', or allowedValues): Automation passes anything else straight into API "
+                          "calls")
+
+
 def _default_problem(spec):
     default, kind = spec["default"], spec.get("type")
+    if is_parameter_store(default):
+        return None  # Automation reads it from Parameter Store when the run starts
     if kind == "Boolean" and not isinstance(default, bool):
         return f"default {default!r} is not a Boolean (true/false)"
     if kind == "Integer" and (isinstance(default, bool) or not isinstance(default, int)):
         return f"default {default!r} is not an Integer"
-    if isinstance(spec.get("allowedValues"), list) and default not in spec["allowedValues"]:
-        return f"default {default!r} is not one of its allowedValues {spec['allowedValues']}"
+    items = default if kind == "StringList" and isinstance(default, list) else [default]
+    allowed = spec.get("allowedValues")
+    if isinstance(allowed, list) and any(item not in allowed for item in items):
+        return f"default {default!r} is not one of its allowedValues {allowed}"
     pattern = spec.get("allowedPattern")
-    if isinstance(pattern, str) and isinstance(default, str):
+    for item in items if isinstance(pattern, str) else ():
         try:
-            if not compile_pattern(pattern).search(default):
-                return f"default {default!r} does not match its own allowedPattern {pattern!r}"
-        except re.error as error:
-            return f"allowedPattern {pattern!r} is not a valid regular expression ({error})"
+            if isinstance(item, str) and not compile_pattern(pattern).search(item):
+                return f"default {item!r} does not match its own allowedPattern {pattern!r}"
+        except re.error:
+            return None  # CS-D027 reports it
     violation = limit_violation(spec, default) if not limits_problem(spec) else None
     return f"default {violation}" if violation else None
 
@@ -172,9 +176,9 @@ def step_names(document, catalog):
 @check("CS-D009", "document", "unknown action")
 def known_actions(document, catalog):
     for index, step in enumerate(_steps(document)):
-        if step.get("action") not in ACTIONS:
-            yield Problem(_at(index, step, "action"), f"{step.get('action')!r} is not an Automation action clearsight "
-                          f"knows{reference.suggest(step.get('action'), ACTIONS)}; use one of {', '.join(ACTIONS)}")
+        if step.get("action") not in SPECS:
+            yield Problem(_at(index, step, "action"), f"{step.get('action')!r} is not an Automation action"
+                          f"{reference.suggest(step.get('action'), SPECS)}; use one of {', '.join(SPECS)}")
 
 
 def _inputs(step):
@@ -182,15 +186,22 @@ def _inputs(step):
     return inputs if isinstance(inputs, dict) else {}
 
 
-@check("CS-D010", "document", "action missing a required input")
+@check("CS-D010", "document", "action missing a required input, or given one it does not take")
 def required_inputs(document, catalog):
     for index, step in enumerate(_steps(document)):
-        required, alternatives, _ = ACTIONS.get(step.get("action"), ((), (), ()))
-        for key in required:
+        spec = SPECS.get(step.get("action"))
+        if spec is None:
+            continue
+        for key in spec.required:
             if key not in _inputs(step):
                 yield Problem(_at(index, step, "inputs"), f"{step['action']} needs input {key}; add it")
-        if alternatives and not any(key in _inputs(step) for key in alternatives):
-            yield Problem(_at(index, step, "inputs"), f"{step['action']} needs one of {' or '.join(alternatives)}")
+        given = [key for key in spec.one_of if key in _inputs(step)]
+        if spec.one_of and len(given) != 1:
+            yield Problem(_at(index, step, "inputs"), f"{step['action']} needs exactly one of "
+                          f"{' or '.join(spec.one_of)}, got {len(given)}")
+        for key in sorted(set(_inputs(step)) - spec.inputs if not spec.open_inputs else ()):
+            yield Problem(_at(index, step, "inputs", str(key)), f"{step['action']} takes no input {key!r}"
+                          f"{reference.suggest(key, spec.inputs)}; it takes: {', '.join(sorted(spec.inputs)) or 'none'}")
 
 
 @cache
@@ -200,8 +211,8 @@ def _botocore():
 
 @cache
 def _service_model(service):
-    session = _botocore()
-    return session.get_service_model(service) if service in session.get_available_services() else None
+    name = service_name(service)
+    return _botocore().get_service_model(name) if name else None
 
 
 def _api_steps(document):
@@ -249,9 +260,23 @@ def api_parameters(document, catalog):
 def script_runtime(document, catalog):
     for index, step in enumerate(_steps(document)):
         runtime = _inputs(step).get("Runtime")
-        if step.get("action") == "aws:executeScript" and runtime not in reference.SCRIPT_RUNTIMES:
-            yield Problem(_at(index, step, "inputs", "Runtime"), f"{runtime!r} is not allowed; use python3.11 (python3.8 "
-                          "and older stopped running on 2025-02-18)")
+        problem = runtime_problem(runtime) if step.get("action") == "aws:executeScript" else None
+        if problem and "{{" not in str(runtime):
+            yield Problem(_at(index, step, "inputs", "Runtime"), problem)
+
+
+@check("CS-D026", "document", "executeScript Script does not compile")
+def script_compiles(document, catalog):
+    for index, step in enumerate(_steps(document)):
+        script, runtime = _inputs(step).get("Script"), str(_inputs(step).get("Runtime"))
+        if step.get("action") != "aws:executeScript" or not isinstance(script, str) or not runtime.startswith("python"):
+            continue
+        try:
+            compile(script, "Script", "exec")
+        except SyntaxError as error:
+            hint = " (an unexpanded %%SCRIPT=...%% placeholder: build the runbook first)" if "%%" in script else ""
+            yield Problem(_at(index, step, "inputs", "Script"), f"does not compile: {error.msg} at script line "
+                          f"{error.lineno}{hint}; the step would fail when it runs")
 
 
 @check("CS-D023", "document", "step property of the wrong type")
@@ -343,7 +368,8 @@ def step_outputs(document, catalog):
 
 def _outputs(step):
     declared = [o.get("Name") for o in step.get("outputs") or [] if isinstance(o, dict)]
-    return set(declared) | set(ACTIONS.get(step.get("action"), ((), (), ()))[2])
+    spec = SPECS.get(step.get("action"))
+    return set(declared) | set(spec.outputs if spec else ())
 
 
 @check("CS-D014", "document", "{{ reference }} resolves to nothing")
@@ -434,26 +460,32 @@ def document_outputs(document, catalog):
             yield Problem(f"outputs[{index}]", f"{name!r} is not an output of any step; write Step.OutputName")
 
 
-@check("CS-D019", "document", "content larger than 64 KB, or a name SSM refuses")
-def size_and_name(document, catalog):
+@check("CS-D019", "document", "content larger than 64 KB")
+def size(document, catalog):
     size = len(document.text.encode())
     if size > reference.DOCUMENT_BYTES:
         yield Problem("", f"{size} bytes; SSM accepts at most {reference.DOCUMENT_BYTES}: move scripts to attachments")
+
+
+@check("CS-D028", "document", "file name is not a document name SSM accepts", convention=True)
+def name(document, catalog):
     if not NAME.match(document.name):
         yield Problem("", f"document name {document.name!r} must match {NAME.pattern}; rename the file")
 
 
 def _load_policy(document):
     try:
-        return json.loads(document.policy_path.read_text()), None
+        return json.loads(read_text(document.policy_path)), None
     except FileNotFoundError:
         return None, Problem("", f"missing: write the assume role's least-privilege policy as {document.policy_path.name}",
                              document.policy_path)
     except json.JSONDecodeError as error:
         return None, Problem(f"line {error.lineno}", f"invalid JSON: {error.msg}", document.policy_path)
+    except CatalogError as error:
+        return None, Problem(error.field, error.message, document.policy_path)
 
 
-@check("CS-D020", "document", "policy file missing or not an IAM policy")
+@check("CS-D020", "document", "policy file missing or not an IAM policy", convention=True)
 def policy_shape(document, catalog):
     policy, problem = _load_policy(document)
     if problem:
@@ -463,13 +495,14 @@ def policy_shape(document, catalog):
             yield Problem(item.location, item.message, document.policy_path)
 
 
-@check("CS-D021", "document", "an API the document calls is not allowed by its policy")
+@check("CS-D021", "document", "an API the document calls is not allowed by its policy", convention=True)
 def policy_covers_calls(document, catalog):
     policy, _ = _load_policy(document)
     if not isinstance(policy, dict) or policy_problems(policy):
         return
     for index, step in _api_steps(document):
-        action = iam_action(_inputs(step)["Service"], str(_inputs(step).get("Api")))
+        service = _inputs(step)["Service"]
+        action = iam_action(service_name(service) or service, str(_inputs(step).get("Api")))
         if not allows(policy, action):
             yield Problem(_at(index, step), f"calls {action}, which {document.policy_path.name} does not allow; add it "
                           "to an Allow statement")

@@ -5,7 +5,7 @@ IAM action differently (mostly S3), so a document's policy can be checked agains
 """
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+import re
 
 from .registry import Problem
 
@@ -34,6 +34,11 @@ IAM_ACTION = {
     ("s3control", "PutPublicAccessBlock"): "s3:PutAccountPublicAccessBlock",
     ("s3control", "DeletePublicAccessBlock"): "s3:PutAccountPublicAccessBlock",
 }
+
+# Calls AWS also authorises against other actions, because the caller hands the service something:
+# CreateFlowLogs passes the delivery role (CloudWatch Logs) or sets up log delivery (S3). A policy
+# that offers either destination needs all of them.
+ALSO_NEEDED = {("ec2", "CreateFlowLogs"): ("iam:PassRole", "logs:CreateLogDelivery", "logs:DeleteLogDelivery")}
 
 POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 
@@ -71,11 +76,27 @@ def policy_problems(policy) -> list[Problem]:
     return problems
 
 
+def _names(pattern: str, action: str) -> bool:
+    """IAM's action wildcards: * any run, ? one character, case-insensitive; nothing else is special."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, action, re.IGNORECASE) is not None
+
+
+def _applies(statement: dict, action: str) -> bool:
+    if "NotAction" in statement:
+        return not any(_names(p, action) for p in _strings(statement["NotAction"]) or [] if isinstance(p, str))
+    return any(_names(p, action) for p in _strings(statement.get("Action")) or [] if isinstance(p, str))
+
+
 def allows(policy, action: str) -> bool:
-    """Whether an Allow statement's Action (wildcards allowed, case-insensitive) names the action."""
-    for statement in policy.get("Statement") or []:
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
-            for pattern in _strings(statement.get("Action")) or []:
-                if isinstance(pattern, str) and fnmatchcase(action.lower(), pattern.lower()):
-                    return True
-    return False
+    """Whether the policy allows the action as IAM decides: an Allow names it (Action, or a
+    NotAction that leaves it out) and no Deny does. Resources and conditions are not judged, so a
+    Deny counts whatever its Resource or Condition: a policy that might deny the call is not
+    taken to allow it."""
+    statements = policy.get("Statement")
+    statements = [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
+
+    def named(effect):
+        return any(s.get("Effect") == effect and _applies(s, action) for s in statements)
+
+    return named("Allow") and not named("Deny")

@@ -29,6 +29,6 @@ def builds(catalog):
 def up_to_date(catalog):
     built, _ = _build(catalog)
     for path, text in sorted((built or {}).items()):
-        if not path.exists() or path.read_text() != text:
+        if not path.exists() or path.read_bytes() != text.encode():
             state = "missing" if not path.exists() else "out of date"
             yield Problem("-", f"{state}: run `clearsight build` and commit the result", path)

@@ -5,7 +5,7 @@ import re
 from functools import cache
 
 from . import reference
-from .registry import Problem, check, run_checks
+from .registry import Problem, check, run_checks, strict
 from .remediation import Site
 
 ROLE_ARN = re.compile(reference.ROLE_ARN_PATTERN)
@@ -51,7 +51,7 @@ def managed_identifier(pack, catalog):
     for logical_id, properties in _rules(pack):
         source = _source(properties)
         identifier = source.get("SourceIdentifier")
-        if source.get("Owner") == "AWS" and (not isinstance(identifier, str) or identifier not in reference.managed_rules()):
+        if source.get("Owner") == "AWS" and not reference.is_source_identifier(identifier):
             hint = reference.suggest(identifier, reference.managed_rules())
             yield Problem(f"Resources.{logical_id}.Properties.Source.SourceIdentifier", f"{identifier!r} is not an AWS "
                           f"managed rule identifier{hint}: check the spelling (upper snake case, e.g. CLOUD_TRAIL_ENABLED)")
@@ -109,12 +109,16 @@ def parameter_types(pack, catalog):
                           f"{', '.join(reference.PACK_PARAMETER_TYPES)}")
 
 
-@check("CS-P008", "pack", "template body larger than 51,200 bytes")
+@check("CS-P008", "pack", "template body larger than 51,200 bytes (300 KB from S3)")
 def body_size(pack, catalog):
     size = len(pack.text.encode())
-    if size > reference.PACK_BODY_BYTES:
+    if size > reference.PACK_S3_BYTES:
+        yield Problem("", f"{size} bytes; PutConformancePack accepts at most {reference.PACK_S3_BYTES} even from S3 "
+                      "(TemplateS3Uri): split the pack")
+    elif size > reference.PACK_BODY_BYTES:
         yield Problem("", f"{size} bytes; PutConformancePack accepts at most {reference.PACK_BODY_BYTES} in TemplateBody: "
-                      "split the pack or shorten comments and descriptions")
+                      f"deploy it from S3 (TemplateS3Uri, up to {reference.PACK_S3_BYTES}), or split the pack or shorten "
+                      "comments and descriptions", severity="error" if strict() else "warning")
 
 
 @check("CS-P009", "pack", "more than 130 rules")
@@ -152,17 +156,34 @@ def _remediations(pack):
     return _of_type(pack, "AWS::Config::RemediationConfiguration")
 
 
-@check("CS-P011", "pack", "AutomationAssumeRole is not a literal role ARN")
-def literal_role(pack, catalog):
+def _role_values(pack):
+    """(logical id, the AutomationAssumeRole StaticValue.Values) of every remediation that passes one."""
     for logical_id, properties in _remediations(pack):
         parameters = properties.get("Parameters")
         value = parameters.get(reference.ASSUME_ROLE) if isinstance(parameters, dict) else None
-        if value is None:
-            continue
-        values = ((value.get("StaticValue") or {}).get("Values") if isinstance(value, dict) else None) or [None]
-        if not all(isinstance(v, str) and ROLE_ARN.match(v) for v in values):
-            yield Problem(f"Resources.{logical_id}.Properties.Parameters.{reference.ASSUME_ROLE}", "must be a literal "
-                          "role ARN in StaticValue.Values (Config resolves no Ref/Fn::Sub here): build with "
+        if value is not None:
+            yield logical_id, ((value.get("StaticValue") or {}).get("Values") if isinstance(value, dict) else None) or [None]
+
+
+@check("CS-P011", "pack", "AutomationAssumeRole is neither a role ARN nor a reference to one")
+def role_arn(pack, catalog):
+    for logical_id, values in _role_values(pack):
+        for value in values:
+            if isinstance(value, dict) and reference.is_intrinsic(value):
+                continue  # the pack's parameters or Fn::Sub fill it in at deploy time
+            if not (isinstance(value, str) and ROLE_ARN.match(value)):
+                placeholder = " (a placeholder: fill in the account id)" if "<" in str(value) else ""
+                yield Problem(f"Resources.{logical_id}.Properties.Parameters.{reference.ASSUME_ROLE}", f"{value!r} is "
+                              f"not an IAM role ARN{placeholder}; Automation cannot assume it, so every remediation "
+                              "fails: pass arn:aws:iam::ACCOUNT:role/NAME or Ref a pack parameter holding one")
+
+
+@check("CS-P019", "pack", "AutomationAssumeRole is not a literal role ARN", convention=True)
+def literal_role(pack, catalog):
+    for logical_id, values in _role_values(pack):
+        if any(isinstance(v, dict) for v in values):
+            yield Problem(f"Resources.{logical_id}.Properties.Parameters.{reference.ASSUME_ROLE}", "this catalog's packs "
+                          "carry the role as a literal ARN, so they deploy without parameters: build with "
                           "--remediation-account")
 
 
@@ -173,7 +194,7 @@ def managed_parameters(pack, catalog):
         identifier = source.get("SourceIdentifier") if source.get("Owner") == "AWS" else None
         known = reference.managed_rules().get(identifier) if isinstance(identifier, str) else None
         given = properties.get("InputParameters")
-        if known is None or not isinstance(given, dict):
+        if known is None or not isinstance(given, dict) or reference.is_intrinsic(given):
             continue
         names = [p["Name"] for p in known.get("Parameters", [])]
         for name in given:
@@ -182,7 +203,7 @@ def managed_parameters(pack, catalog):
                               f"takes no parameter {name!r} (names are case-sensitive); it takes: {', '.join(names) or 'none'}")
 
 
-@check("CS-P013", "pack", "change-triggered custom rule without both change notifications")
+@check("CS-P013", "pack", "change-triggered custom rule without both change notifications", convention=True)
 def both_change_types(pack, catalog):
     for logical_id, properties in _rules(pack):
         kinds = {d.get("MessageType") for d in _details(properties) if isinstance(d.get("MessageType"), str)}
@@ -211,7 +232,7 @@ def remediations(pack, catalog):
     for logical_id, properties in _remediations(pack):
         site = Site(properties, f"Resources.{logical_id}.Properties", names, catalog)
         for finding in run_checks("remediation", pack.path, site):
-            yield Problem(finding.location, finding.message, check=finding.check)
+            yield Problem(finding.location, finding.message, check=finding.check, severity=finding.severity)
 
 
 @cache
@@ -232,4 +253,5 @@ def _cfn_lint():
 def cfn_lint(pack, catalog):
     for match in _cfn_lint()(pack.text):
         if match.rule.id[0] in "EW":
-            yield Problem(f"line {match.linenumber}", f"{match.message} (cfn-lint)", check=match.rule.id)
+            yield Problem(f"line {match.linenumber}", f"{match.message} (cfn-lint)", check=match.rule.id,
+                          severity="error" if match.rule.id[0] == "E" else "warning")

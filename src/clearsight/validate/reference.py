@@ -27,6 +27,7 @@ PACK_PARAMETER_TYPES = ("String", "int", "double", "CSV", "boolean", "StringMap"
 PACK_RESOURCE_TYPES = ("AWS::Config::ConfigRule", "AWS::Config::RemediationConfiguration")
 
 PACK_BODY_BYTES = 51_200
+PACK_S3_BYTES = 300 * 1024  # TemplateS3Uri
 PACK_RULES = 130
 PACK_PARAMETERS = 60
 REMEDIATION_PARAMETERS = 25
@@ -45,12 +46,11 @@ RANGES = {
 ASSUME_ROLE = "AutomationAssumeRole"
 ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
 
-# Lowest rdk runtime clearsight accepts: rdk 1.0.0 and the tooling need Python >= 3.12.
+# Lowest rdk runtime this toolkit accepts in its catalog (rdk 1.0.0 itself knows python3.7-lib to 3.14-lib).
 MIN_RULE_RUNTIME = (3, 12)
+# Lambda runtimes past deprecation: Lambda no longer creates or updates functions on them.
+DEPRECATED_LAMBDA_RUNTIMES = ("python2.7", "python3.6", "python3.7", "python3.8", "python3.9")
 SOURCE_DETAILS = 25  # Source.SourceDetails per rule (API model)
-
-# aws:executeScript runtimes clearsight allows; 3.8 and older stopped running on 2025-02-18.
-SCRIPT_RUNTIMES = ("python3.11", "python3.10", "python3.9", "PowerShell 7.4")
 
 # AWS-owned runbooks a Remediation block may name, with their parameters (controls-catalog.md
 # §1; True: required). Check them at deploy time with `aws ssm describe-document`.
@@ -104,10 +104,33 @@ def rdk_lib_runtimes() -> tuple[str, ...]:
 
 
 @cache
+def rdk_runtimes() -> tuple[str, ...]:
+    """Every runtime `rdk deploy` knows, rdklib (-lib) and plain (rdk.rdk.PYTHON_RUNTIMES + PYTHON_LIB_RUNTIMES)."""
+    from rdk.rdk import PYTHON_LIB_RUNTIMES, PYTHON_RUNTIMES
+
+    return tuple(PYTHON_RUNTIMES) + tuple(r for r in PYTHON_LIB_RUNTIMES if r not in PYTHON_RUNTIMES)
+
+
+@cache
 def managed_rules() -> dict[str, dict]:
     """AWS Config managed rules by identifier, with their parameters (moto's bundled copy of the AWS list)."""
     raw = files("moto.config").joinpath("resources", "aws_managed_rules.json.gz").read_bytes()
     return json.loads(gzip.decompress(raw))["ManagedRules"]
+
+
+# Source identifiers Config documents beyond the managed-rule list: process checks, the manual
+# compliance items of AWS's operational best-practices packs (conformance packs only).
+PROCESS_CHECK = "AWS_CONFIG_PROCESS_CHECK"
+
+
+def is_source_identifier(identifier) -> bool:
+    """A managed-rule identifier Config knows (moto's copy of AWS's list), or a process check."""
+    return isinstance(identifier, str) and (identifier in managed_rules() or identifier == PROCESS_CHECK)
+
+
+def is_intrinsic(value) -> bool:
+    """{Ref: X} or {Fn::...: ...}: a value CloudFormation resolves when the pack deploys."""
+    return isinstance(value, dict) and len(value) == 1 and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::"))
 
 
 def suggest(value, choices) -> str:

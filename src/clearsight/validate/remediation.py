@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import reference
-from .registry import Problem, check
+from .registry import Problem, check, strict
 
 PROPERTIES = (
     "ConfigRuleName", "TargetType", "TargetId", "TargetVersion", "Parameters", "ResourceType", "Automatic",
@@ -64,7 +64,7 @@ def target_id(site):
     if site.document_parameters() is None:
         name = site.properties.get("TargetId")
         yield Problem(site.at("TargetId"), f"{name!r} is neither in remediation-documents/ nor a known AWS-owned runbook; "
-                      "fix the name or add the document")
+                      "fix the name or add the document", severity=None if strict() else "warning")
 
 
 @check("CS-M004", "remediation", "a required document parameter is not supplied")
@@ -100,7 +100,7 @@ def resource_id(site):
             uses += 1
     if uses != 1:
         yield Problem(site.at("Parameters"), f"RESOURCE_ID is used {uses} times; pass it exactly once, to the document "
-                      "parameter that takes the non-compliant resource's id")
+                      "parameter that takes the non-compliant resource's id", severity=None if strict() else "warning")
 
 
 @check("CS-M007", "remediation", "too many parameters or static values, or a value too long")
@@ -118,6 +118,8 @@ def static_limits(site):
         if len(values) > reference.STATIC_VALUES:
             yield Problem(site.at("Parameters", name, "StaticValue", "Values"), f"{len(values)} entries; at most {reference.STATIC_VALUES}")
         for index, item in enumerate(values):
+            if reference.is_intrinsic(item):
+                continue  # Ref to a pack parameter: resolved when the pack deploys
             if not isinstance(item, str) or len(item) > reference.STATIC_VALUE_CHARS:
                 yield Problem(site.at("Parameters", name, "StaticValue", "Values", str(index)),
                               f"must be a string of at most {reference.STATIC_VALUE_CHARS} characters")

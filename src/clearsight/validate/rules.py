@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -10,8 +11,9 @@ from pathlib import Path
 
 from rdklib import InvalidParametersError
 
-from ..catalog import SHARED_DIR
+from ..catalog import SHARED_DIR, CatalogError, read_text
 from . import reference
+from .files import managed
 from .iam import policy_problems
 from .registry import Problem, check
 
@@ -23,7 +25,7 @@ RDK_KEYS = (
     "OptionalParameters", "CustomLambdaName", "SourceEvents", "SourcePeriodic", "RuleSets",
     "SourceIdentifier", "ExcludedAccounts", "Remediation", "SSMAutomation", "SourceHandler",
 )
-RUNTIME = re.compile(r"^python3\.(\d+)-lib$")
+RUNTIME = re.compile(r"^(python\d\.\d+)(-lib)?$")
 
 
 def stack_name(name: str) -> str:
@@ -64,6 +66,9 @@ def _isolated_import():
     helpers of another catalog), and sys.modules left with the rule modules it had before."""
     saved_path, saved_bytecode = list(sys.path), sys.dont_write_bytecode
     sys.dont_write_bytecode = True  # a __pycache__ in the rule directory would ship in the zip (CS-R013)
+    # Lambda always sets a region: module-level boto3 clients (common in plain rdk rules) need one
+    region_was_set = "AWS_DEFAULT_REGION" in os.environ
+    os.environ.setdefault("AWS_DEFAULT_REGION", os.environ.get("AWS_REGION", "us-east-1"))
     evicted = {name: module for name, module in sys.modules.items() if _from_rule_directory(module)}
     for name in evicted:
         del sys.modules[name]
@@ -72,19 +77,33 @@ def _isolated_import():
     finally:
         sys.path[:] = saved_path
         sys.dont_write_bytecode = saved_bytecode
+        if not region_was_set:
+            del os.environ["AWS_DEFAULT_REGION"]
         for name in [n for n, m in sys.modules.items() if _from_rule_directory(m)]:
             del sys.modules[name]
         sys.modules.update(evicted)
 
 
+def _rdklib(rule) -> bool:
+    """rdk writes an rdklib rule (a ConfigRule class) for a -lib runtime, a plain lambda_handler otherwise."""
+    return str(rule.parameters.get("SourceRuntime", "")).endswith("-lib")
+
+
 def rule_class(rule):
-    """(class, problem): the rule's ConfigRule class, imported as rdk's Lambda imports it."""
+    """(class, problem): the rule's ConfigRule class, imported as rdk's Lambda imports it (no class, and
+    no problem, for a managed rule or a plain rule that has its lambda_handler)."""
+    if managed(rule.directory):
+        return None, None
     with _isolated_import():
         try:
             module = rule.load_module()
         except Exception as error:  # any import failure is the finding
             return None, f"cannot import {rule.module_path.name}: {type(error).__name__}: {error}; fix the module"
     cls = getattr(module, rule.name, None)
+    if not _rdklib(rule):
+        handler = callable(getattr(module, "lambda_handler", None))
+        return None, None if handler else (f"{rule.module_path.name} must define lambda_handler(event, context): the "
+                                           "Lambda handler rdk wires")
     if not isinstance(cls, type):
         return None, f"{rule.module_path.name} must define class {rule.name} (rdk's handler instantiates it by name)"
     if not callable(getattr(module, "lambda_handler", None)):
@@ -100,7 +119,7 @@ def module_shape(rule, catalog):
 
 
 def _parameters_file(rule):
-    return json.loads(rule.parameters_path.read_text())
+    return json.loads(read_text(rule.parameters_path))
 
 
 @check("CS-R005", "rule", "parameters.json holds keys rdk does not read")
@@ -129,14 +148,35 @@ def parameter_strings(rule, catalog):
                           'e.g. "{\\"Key\\": \\"value\\"}" (rdk and rdklib hand every value over as a string)')
 
 
-@check("CS-R007", "rule", "SourceRuntime missing, older than python3.12-lib or unknown to rdk")
+@check("CS-R007", "rule", "SourceRuntime missing, unknown to rdk, or a deprecated Lambda runtime")
 def runtime(rule, catalog):
+    if managed(rule.directory):
+        return
     value = rule.parameters.get("SourceRuntime")
-    allowed = [r for r in reference.rdk_lib_runtimes()
-               if RUNTIME.match(r) and (3, int(RUNTIME.match(r).group(1))) >= reference.MIN_RULE_RUNTIME]
-    if value not in allowed:
-        yield Problem("Parameters.SourceRuntime", f"is {value!r}; set it explicitly to python3.12-lib or newer, one "
-                      f"rdk {version('rdk')} knows: {', '.join(allowed)} (rdklib rules need a -lib runtime)")
+    match = RUNTIME.match(value) if isinstance(value, str) else None
+    if match and match.group(1) in reference.DEPRECATED_LAMBDA_RUNTIMES:
+        yield Problem("Parameters.SourceRuntime", f"is {value!r}: {match.group(1)} is a deprecated Lambda runtime, "
+                      "so Lambda no longer creates or updates the rule's function; move to python3.12 or newer "
+                      "(python3.12-lib for rdklib)")
+    elif value is None:
+        yield Problem("Parameters.SourceRuntime", "missing: rdk deploy needs it; set it to python3.12-lib or newer")
+    elif value not in reference.rdk_runtimes():
+        yield Problem("Parameters.SourceRuntime", f"is {value!r}, which rdk {version('rdk')} does not know; use one of "
+                      f"{', '.join(r for r in reference.rdk_runtimes() if r.endswith('-lib'))} (rdklib) or a plain "
+                      "python3.x runtime")
+
+
+@check("CS-R018", "rule", "SourceRuntime below this toolkit's python3.12-lib", convention=True)
+def toolkit_runtime(rule, catalog):
+    value = rule.parameters.get("SourceRuntime")
+    match = RUNTIME.match(value) if isinstance(value, str) else None
+    floor = "python%d.%d-lib" % reference.MIN_RULE_RUNTIME
+    if managed(rule.directory) or value not in reference.rdk_runtimes():
+        return  # CS-R007 reports an unknown runtime
+    if not match or not match.group(2) or tuple(map(int, match.group(1)[6:].split("."))) < reference.MIN_RULE_RUNTIME:
+        yield Problem("Parameters.SourceRuntime", f"is {value!r}; this catalog's rules are rdklib rules tested on "
+                      f"{floor} or newer (rdk {version('rdk')} knows {', '.join(reference.rdk_lib_runtimes())}): set "
+                      f"it to {floor}")
 
 
 @check("CS-R008", "rule", "SourceEvents names a resource type rdk does not support")
@@ -224,10 +264,10 @@ def _deployable(rule, path: Path) -> bool:
     return path.name in (rule.module_path.name, "parameters.json", "policy.json") and not path.is_symlink()
 
 
-@check("CS-R013", "rule", "rule directory holds files rdk would zip but the Lambda does not need")
+@check("CS-R013", "rule", "rule directory holds files rdk would zip but the Lambda does not need", convention=True)
 def only_deployable(rule, catalog):
     for path in sorted(rule.directory.iterdir()):
-        if path.is_symlink() or _deployable(rule, path) or path.name == f"{rule.name}.zip":
+        if path.is_symlink() or _deployable(rule, path) or path.name in (f"{rule.name}.zip", f"{rule.name}_test.py"):
             continue
         if path.name == "__pycache__":
             fix = "delete it (rdk zips it into the Lambda); set PYTHONDONTWRITEBYTECODE=1 when importing rules"
@@ -240,7 +280,7 @@ def only_deployable(rule, catalog):
         yield Problem(path.name, f"{path.name} is not a deployable rule file; {fix}", path)
 
 
-@check("CS-R014", "rule", "symlink is broken, a directory, or points outside rules/_shared")
+@check("CS-R014", "rule", "symlink is broken, a directory, or points outside rules/_shared", convention=True)
 def symlinks(rule, catalog):
     shared = (rule.directory.parent / SHARED_DIR).resolve()
     for path in sorted(p for p in rule.directory.iterdir() if p.is_symlink()):
@@ -277,15 +317,18 @@ def config_lengths(rule, catalog):
                       f"{reference.RULE_INPUT_PARAMETERS_CHARS}: shorten the values")
 
 
-@check("CS-R016", "rule", "policy.json missing or not an IAM policy")
+@check("CS-R016", "rule", "policy.json missing or not an IAM policy", convention=True)
 def rule_policy(rule, catalog):
     if not rule.policy_path.exists():
         yield Problem("", "missing: write the least-privilege IAM policy of the rule's Lambda as policy.json", rule.policy_path)
         return
     try:
-        policy = json.loads(rule.policy_path.read_text())
+        policy = json.loads(read_text(rule.policy_path))
     except json.JSONDecodeError as error:
         yield Problem(f"line {error.lineno}", f"invalid JSON: {error.msg}", rule.policy_path)
+        return
+    except CatalogError as error:
+        yield Problem(error.field, error.message, rule.policy_path)
         return
     for problem in policy_problems(policy):
         yield Problem(problem.location, problem.message, rule.policy_path)

@@ -45,6 +45,7 @@ class Outcome:
     next_step: str | None = None
     note: str | None = None
     end: bool = False
+    console: str = ""  # what a script printed
 
 
 class Action:

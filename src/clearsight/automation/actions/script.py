@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import io
 import json
+import sys
 import threading
 import traceback
 import types
@@ -23,8 +25,26 @@ from ..awsapi import normalize
 from ..errors import StepFailed, StepTimedOut, WouldChange
 from ..selectors import collect_outputs
 from .base import Action, Outcome, StepContext, literal, register
+from .spec import PYTHON_SCRIPT_RUNTIMES, runtime_problem
 
-RUNTIMES = frozenset(f"python3.{minor}" for minor in range(8, 14))
+
+class _RunSession:
+    """The session a script gets from boto3.Session(): the caller's credentials, in the run's region
+    (AWS's script sandbox has the run's region in its environment)."""
+
+    def __init__(self, session, region: str):
+        self._session, self.region_name = session, region
+
+    def client(self, service_name, *args, **kwargs):
+        kwargs.setdefault("region_name", self.region_name)
+        return self._session.client(service_name, *args, **kwargs)
+
+    def resource(self, service_name, *args, **kwargs):
+        kwargs.setdefault("region_name", self.region_name)
+        return self._session.resource(service_name, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
 
 
 class _SessionBoto3(types.ModuleType):
@@ -32,24 +52,20 @@ class _SessionBoto3(types.ModuleType):
 
     def __init__(self, session, region: str):
         super().__init__("boto3")
-        self._session, self._region = session, region
-
-    def client(self, service_name, *args, **kwargs):
-        kwargs.setdefault("region_name", self._region)
-        return self._session.client(service_name, *args, **kwargs)
-
-    def resource(self, service_name, *args, **kwargs):
-        kwargs.setdefault("region_name", self._region)
-        return self._session.resource(service_name, *args, **kwargs)
+        self._run = _RunSession(session, region)
+        self.client, self.resource = self._run.client, self._run.resource
+        self.session = types.ModuleType("boto3.session")  # boto3.session.Session() as well
+        self.session.Session = self.Session
 
     def Session(self, *args, **kwargs):  # noqa: N802 (boto3's name)
-        return self._session if not args and not kwargs else boto3.Session(*args, **kwargs)
+        return self._run if not args and not kwargs else boto3.Session(*args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(boto3, name)
 
 
-def _script_globals(session, region: str, filename: str) -> dict:
+def _script_globals(session, region: str, filename: str, console: io.StringIO) -> dict:
+    """The script's namespace: boto3 bound to the run's session, print() into the step's record."""
     bound = _SessionBoto3(session, region)
 
     def import_(name, globals=None, locals=None, fromlist=(), level=0):
@@ -57,7 +73,12 @@ def _script_globals(session, region: str, filename: str) -> dict:
             return bound
         return builtins.__import__(name, globals, locals, fromlist, level)
 
-    return {"__builtins__": {**vars(builtins), "__import__": import_}, "__name__": "__main__", "__file__": filename}
+    def print_(*args, **kwargs):
+        kwargs["file"] = console if kwargs.get("file") in (None, sys.stdout) else kwargs["file"]
+        builtins.print(*args, **kwargs)
+
+    return {"__builtins__": {**vars(builtins), "__import__": import_, "print": print_}, "__name__": "__main__",
+            "__file__": filename}
 
 
 def _failure(error: BaseException, filename: str) -> str:
@@ -66,9 +87,11 @@ def _failure(error: BaseException, filename: str) -> str:
     return f"{type(error).__name__}: {error}{where}"
 
 
-def _runtime_problem(runtime: str) -> str:
-    return (f"{runtime!r} cannot run here: use one of {', '.join(sorted(RUNTIMES, key=lambda r: int(r[8:])))} "
-            "(AWS recommends python3.11; PowerShell runtimes are not supported)")
+def _runtime_problem(runtime: str) -> str | None:
+    """Why the local engine cannot run this Runtime: AWS refuses it, or it is PowerShell."""
+    if runtime in PYTHON_SCRIPT_RUNTIMES:
+        return None
+    return runtime_problem(runtime) or f"{runtime!r} scripts do not run locally: only {', '.join(PYTHON_SCRIPT_RUNTIMES)}"
 
 
 @register
@@ -82,7 +105,7 @@ class ExecuteScript(Action):
 
     def check(self, step) -> None:
         runtime = step.inputs["Runtime"]
-        if literal(runtime) and runtime not in RUNTIMES:
+        if literal(runtime) and _runtime_problem(runtime):
             raise step.error("inputs.Runtime", _runtime_problem(runtime))
         if not isinstance(step.inputs.get("Script"), str):
             raise step.error("inputs.Script", "missing: only inline Scripts run locally (Attachment is not supported)")
@@ -92,21 +115,26 @@ class ExecuteScript(Action):
             raise step.error("inputs.Script", f"does not compile: {error.msg} (line {error.lineno})") from None
 
     def run(self, ctx: StepContext) -> Outcome:
-        if ctx.inputs["Runtime"] not in RUNTIMES:
+        if _runtime_problem(str(ctx.inputs["Runtime"])):
             raise StepFailed(_runtime_problem(str(ctx.inputs["Runtime"])))
         unresolved = ctx.unresolved_outputs()
         if ctx.previewing:
             return Outcome(outputs=unresolved, note="dry run: script not run (an earlier change was skipped)")
+        console = io.StringIO()
         try:
-            payload = self._call_handler(ctx)
+            payload = self._call_handler(ctx, console)
         except WouldChange as change:
-            return Outcome(outputs=unresolved, note=f"dry run: script would call {change} (not sent); it stopped there")
+            return Outcome(outputs=unresolved, note=f"dry run: script would call {change} (not sent); it stopped there",
+                           console=console.getvalue())
+        except StepFailed as error:
+            error.console = console.getvalue()
+            raise
         data = {"Payload": payload}
         outputs = collect_outputs(ctx.step.outputs, data)
         outputs["OutputPayload"] = json.dumps(data)
-        return Outcome(outputs=outputs)
+        return Outcome(outputs=outputs, console=console.getvalue())
 
-    def _call_handler(self, ctx: StepContext) -> Any:
+    def _call_handler(self, ctx: StepContext, console: io.StringIO) -> Any:
         filename = f"<script {ctx.step.name}>"
         events = ctx.inputs.get("InputPayload") or {}
         context = {"automation:EXECUTION_ID": ctx.execution_id, "global:REGION": ctx.api.region}
@@ -116,7 +144,7 @@ class ExecuteScript(Action):
             guard = ctx.api.read_only() if ctx.dry_run else contextlib.nullcontext()
             try:
                 with guard:
-                    namespace = _script_globals(ctx.api.session, ctx.api.region, filename)
+                    namespace = _script_globals(ctx.api.session, ctx.api.region, filename, console)
                     exec(compile(ctx.inputs["Script"], filename, "exec"), namespace)  # noqa: S102 (the point)
                     handler = namespace.get(ctx.inputs["Handler"])
                     if not callable(handler):

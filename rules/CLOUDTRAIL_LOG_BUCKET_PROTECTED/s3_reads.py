@@ -1,0 +1,1 @@
+../_shared/s3_reads.py

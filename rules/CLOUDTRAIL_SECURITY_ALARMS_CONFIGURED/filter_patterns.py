@@ -1,0 +1,1 @@
+../_shared/filter_patterns.py

@@ -1,0 +1,1 @@
+../_shared/log_groups.py

@@ -1,0 +1,1 @@
+../_shared/rule_parameters.py

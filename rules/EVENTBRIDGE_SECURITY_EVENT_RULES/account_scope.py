@@ -1,0 +1,1 @@
+../_shared/account_scope.py

@@ -1,0 +1,1 @@
+../_shared/event_patterns.py

@@ -1,0 +1,1 @@
+../_shared/reporting_region.py

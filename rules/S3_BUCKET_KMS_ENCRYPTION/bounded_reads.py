@@ -1,0 +1,1 @@
+../_shared/bounded_reads.py

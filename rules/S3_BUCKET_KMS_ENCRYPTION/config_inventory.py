@@ -1,0 +1,1 @@
+../_shared/config_inventory.py

@@ -1,0 +1,60 @@
+"""rules/_shared/bounded_reads.py: reads run concurrently, bounded, in order, failures as a loop would."""
+import importlib.util
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+_path = Path(__file__).resolve().parents[2] / "rules" / "_shared" / "bounded_reads.py"
+_spec = importlib.util.spec_from_file_location("bounded_reads_under_test", _path)
+bounded = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bounded)
+
+
+class Tracker:
+    """Counts the reads in flight at once; each read waits for a peer, so overlap is certain when allowed."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.running = self.peak = 0
+        self.barrier = threading.Barrier(2, timeout=5)
+
+    def read(self, item):
+        with self.lock:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        try:
+            if item < 2:
+                self.barrier.wait()  # the first two reads only finish together: they must overlap
+            time.sleep(0.001)
+            return item * 10
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_results_keep_the_items_order_and_reads_overlap_up_to_the_bound():
+    tracker = Tracker()
+    assert bounded.read_each(tracker.read, range(40), workers=4) == [i * 10 for i in range(40)]
+    assert 2 <= tracker.peak <= 4
+
+
+def test_one_worker_reads_one_after_another():
+    seen = []
+    assert bounded.read_each(lambda i: seen.append(threading.get_ident()) or i, range(5), workers=1) == list(range(5))
+    assert set(seen) == {threading.get_ident()}
+
+
+def test_the_first_failure_in_order_is_raised_and_later_reads_are_dropped():
+    started = []
+
+    def read(item):
+        started.append(item)
+        if item in (3, 7):
+            raise ValueError(f"cannot read {item}")
+        return item
+
+    with pytest.raises(ValueError, match="cannot read 3"):
+        bounded.read_each(read, range(2000), workers=2)
+    assert len(started) < 2000

@@ -1,0 +1,192 @@
+"""CLOUDTRAIL_SECURITY_TRAIL_ACTIVE through lambda_handler, on moto, scenario by scenario."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from clearsight.sandbox import moto_patches
+from tests.rules.trail_world import ACCOUNT, OTHER, account_verdict, foreign_org_trail, status_says, trail
+
+RULE = "CLOUDTRAIL_SECURITY_TRAIL_ACTIVE"
+MANAGEMENT = {"Field": "eventCategory", "Equals": ["Management"]}
+
+
+@pytest.fixture
+def rule(run_rule):
+    moto_patches.apply()  # HasInsightSelectors as AWS reports it
+    return run_rule(RULE)
+
+
+# --- compliant -------------------------------------------------------------------------------
+
+
+def test_healthy_trail_with_default_selectors_is_compliant(rule, aws):
+    trail(aws)
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "COMPLIANT" and "security" in annotation
+    assert rule.calls == ["cloudtrail.DescribeTrails", "cloudtrail.GetTrailStatus", "cloudtrail.GetEventSelectors"]
+
+
+def test_healthy_trail_with_basic_selectors_is_compliant(rule, aws):
+    trail(aws, selectors={"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]})
+    assert account_verdict(rule)[0] == "COMPLIANT"
+
+
+def test_healthy_trail_with_advanced_selectors_is_compliant(rule, aws):
+    trail(aws, selectors={"AdvancedEventSelectors": [{"Name": "management", "FieldSelectors": [MANAGEMENT]}]})
+    assert account_verdict(rule)[0] == "COMPLIANT"
+
+
+def test_shadow_of_a_trail_homed_in_another_region_is_compliant(rule, aws):
+    trail(aws, name="west-security", region="eu-west-1")
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "COMPLIANT" and "west-security (eu-west-1" in annotation
+
+
+def test_own_organization_trail_is_compliant_and_required_when_asked(rule, aws):
+    trail(aws, IsOrganizationTrail=True)
+    assert account_verdict(rule, {"RequireOrganizationTrail": "true"})[0] == "COMPLIANT"
+
+
+def test_best_trail_is_chosen_among_several(rule, aws):
+    trail(aws, name="stopped", logging=False)
+    trail(aws, name="good")
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "COMPLIANT" and "good" in annotation
+
+
+# --- non-compliant ---------------------------------------------------------------------------
+
+
+def test_no_trails_at_all_is_non_compliant(rule):
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NON_COMPLIANT" and "No trail records us-east-1" in annotation
+    assert "Clearsight-CloudTrailSecurityTrail" in annotation
+
+
+@pytest.mark.parametrize(
+    "options, lacks",
+    [
+        ({"logging": False}, "not logging"),
+        ({"IsMultiRegionTrail": None}, "not multi-region"),
+        ({"EnableLogFileValidation": None}, "no log file validation"),
+        ({"KmsKeyId": None}, "not KMS-encrypted"),
+        ({"selectors": {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}}, "no read management events"),
+        ({"selectors": {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False,
+                                            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}},
+         "no read/write management events"),
+        ({"selectors": {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+                                            "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]}}, "excludes kms.amazonaws.com"),
+        ({"selectors": {"AdvancedEventSelectors": [{"Name": "reads", "FieldSelectors": [MANAGEMENT, {"Field": "readOnly", "Equals": ["true"]}]}]}},
+         "no write management events"),
+        ({"selectors": {"AdvancedEventSelectors": [{"Name": "m", "FieldSelectors": [
+            MANAGEMENT, {"Field": "eventSource", "NotEquals": ["rdsdata.amazonaws.com"]}]}]}}, "excludes rdsdata.amazonaws.com"),
+    ],
+    ids=["not-logging", "single-region", "no-validation", "no-kms", "basic-write-only", "basic-no-management",
+         "basic-excluded-source", "advanced-read-only", "advanced-excluded-source"],
+)
+def test_each_missing_property_is_named(rule, aws, options, lacks):
+    trail(aws, **options)
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NON_COMPLIANT"
+    assert annotation.startswith("Best trail security (us-east-1) lacks: ") and lacks in annotation
+
+
+def test_delivery_error_is_non_compliant(rule, aws):
+    trail(aws)
+    status_says(aws, LatestDeliveryError="AccessDenied")
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NON_COMPLIANT" and "delivery error AccessDenied" in annotation
+
+
+def test_several_gaps_are_all_listed(rule, aws):
+    trail(aws, logging=False, EnableLogFileValidation=None, KmsKeyId=None)
+    assert "lacks: no log file validation, not KMS-encrypted, not logging." in account_verdict(rule)[1]
+
+
+def test_stopped_shadow_trail_is_non_compliant_here(rule, aws):
+    trail(aws, name="west-security", region="eu-west-1", logging=False)
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NON_COMPLIANT" and "west-security (eu-west-1) lacks: not logging" in annotation
+
+
+def test_single_region_trail_of_another_region_does_not_record_this_one(rule, aws):
+    trail(aws, name="west-only", region="eu-west-1", IsMultiRegionTrail=None)
+    assert "No trail records us-east-1" in account_verdict(rule)[1]
+
+
+# --- optional requirements -------------------------------------------------------------------
+
+
+def test_organization_trail_required(rule, aws):
+    trail(aws)
+    compliance, annotation = account_verdict(rule, {"RequireOrganizationTrail": "true"})
+    assert compliance == "NON_COMPLIANT" and "not an organization trail" in annotation
+
+
+def test_insights_required(rule, aws):
+    trail(aws)
+    assert "no Insights" in account_verdict(rule, {"RequireInsights": "true"})[1]
+
+
+def test_insights_required_and_recorded(rule, aws):
+    trail(aws)
+    aws.client("cloudtrail").put_insight_selectors(TrailName="security", InsightSelectors=[{"InsightType": "ApiErrorRateInsight"}])
+    assert account_verdict(rule, {"RequireInsights": "true"})[0] == "COMPLIANT"
+
+
+def test_cloudwatch_logs_required_but_absent(rule, aws):
+    trail(aws)
+    assert "no CloudWatch Logs" in account_verdict(rule, {"RequireCloudWatchLogs": "true"})[1]
+
+
+@pytest.mark.parametrize("hours_ago, expected", [(1, "COMPLIANT"), (30, "NON_COMPLIANT"), (None, "NON_COMPLIANT")])
+def test_cloudwatch_logs_delivery_age(rule, aws, hours_ago, expected):
+    trail(aws, CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*",
+          CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail-to-logs")
+    if hours_ago is not None:
+        status_says(aws, LatestCloudWatchLogsDeliveryTime=datetime.now(timezone.utc) - timedelta(hours=hours_ago))
+    compliance, annotation = account_verdict(rule, {"RequireCloudWatchLogs": "true", "CloudWatchLogsMaxDeliveryAgeHours": "24"})
+    assert compliance == expected
+    if expected == "NON_COMPLIANT":
+        assert "no recent CloudWatch Logs delivery" in annotation
+
+
+# --- organization trail seen from a member account -------------------------------------------
+
+
+def test_unreadable_organization_trail_of_another_account_is_not_applicable_never_compliant(rule, aws):
+    foreign_org_trail(aws)
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NOT_APPLICABLE"
+    assert f"evaluated in account {OTHER}" in annotation
+
+
+def test_unreadable_organization_trail_visibly_wrong_is_non_compliant(rule, aws):
+    foreign_org_trail(aws, LogFileValidationEnabled=False)
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NON_COMPLIANT" and "org-trail" in annotation and "no log file validation" in annotation
+
+
+def test_own_healthy_trail_wins_over_an_unreadable_organization_trail(rule, aws):
+    foreign_org_trail(aws)
+    trail(aws)
+    assert account_verdict(rule)[0] == "COMPLIANT"
+
+
+# --- parameters and errors -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"RequireInsights": "yes"}, "RequireInsights"),
+        ({"CloudWatchLogsMaxDeliveryAgeHours": "0"}, "CloudWatchLogsMaxDeliveryAgeHours"),
+        ({"CloudWatchLogsMaxDeliveryAgeHours": "a day"}, "CloudWatchLogsMaxDeliveryAgeHours"),
+        ({"RequireOrgTrail": "true"}, "Unknown parameter"),
+    ],
+)
+def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameters, message):
+    response = rule.periodic(parameters)
+    assert response["customerErrorCode"] == "InvalidParameterValueException"
+    assert message in response["customerErrorMessage"]
+    assert rule.posted == []
