@@ -25,6 +25,7 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from clearsight.endpoints import prepare_session
+from loopback import RequestCounter
 
 RULES = "S3_BUCKET_KMS_ENCRYPTION,S3_BUCKET_PUBLIC_ACCESS_PROHIBITED,S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED,CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION"
 PROWLER_CHECKS = ["s3_bucket_kms_encryption", "s3_bucket_public_access", "s3_account_level_public_access_blocks",
@@ -55,17 +56,6 @@ policies:
       - kmsKeyId: absent
 """
 PUBLIC_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]}
-
-
-class RequestCounter(logging.Handler):
-    """moto's server logs one werkzeug line per request it answers."""
-
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
 
 
 def seed(session, buckets):
