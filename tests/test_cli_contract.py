@@ -28,7 +28,7 @@ def erroring_catalog(tmp_path):
 def test_scan_json_is_json_when_a_rule_errors(server, erroring_catalog):
     server.session.client("s3").create_bucket(Bucket="json-plain")
     done = clearsight("--root", str(erroring_catalog), "scan", "--format", "json")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # the evidence is incomplete: a gate must not pass it
     report = json.loads(done.stdout)  # rdklib prints its error response: not here
     assert [(e["rule"], "notanarn" in e["message"]) for e in report["errors"]] == [(RULE, True)]
     assert f"{RULE} (us-east-1): " in done.stderr and "InvalidParameterValueException" in done.stderr

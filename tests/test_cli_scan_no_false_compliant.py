@@ -44,6 +44,7 @@ def test_scan_judges_unusable_keys_anonymous_callers_and_deny_coverage(server):
                       "--region", "us-east-1", "--format", "json")
     report = json.loads(done.stdout)
     assert report["errors"] == [], report["errors"]
+    assert done.returncode == 0, done.stderr
     verdicts = {(e["rule"], e["resource_id"]): e["compliance"] for e in report["evaluations"]}
     expected = {
         ("S3_BUCKET_KMS_ENCRYPTION", "key-good"): "COMPLIANT",

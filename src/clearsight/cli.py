@@ -145,8 +145,9 @@ def _check_rule_parameters(rules, overrides):
                 raise click.BadParameter(f"{rule.name}: {problem}", param_hint="--rule-parameter")
 
 
-@main.command(epilog=EXIT_CODES.format(ran=" (whatever the compliance; rules or accounts that could not look are listed "
-                                          "under errors)", failed="the account cannot be reached"))
+@main.command(epilog=EXIT_CODES.format(ran=" and every rule looked (whatever the compliance)",
+                                      failed="the account cannot be reached, or a rule, resource or account could not be "
+                                             "looked at (listed under errors: the evidence is incomplete)"))
 @_root_after_command
 @click.option("--rules", "rule_names", multiple=True, help="Rule names (repeat or comma-separate); default: all.")
 @click.option("--region", "regions", multiple=True, type=_RegionOrAll(),
@@ -218,6 +219,7 @@ def scan(ctx, rule_names, regions, profile, account_ids, organization, excluded,
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         print_scan(Console(), result)
+    sys.exit(1 if result.errors else 0)  # a gate must tell incomplete evidence from a clean run
 
 
 def _organization_accounts(session, region):
