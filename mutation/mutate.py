@@ -44,6 +44,12 @@ TARGETS = {
     "rules/S3_BUCKET_PUBLIC_ACCESS_PROHIBITED/S3_BUCKET_PUBLIC_ACCESS_PROHIBITED.py": [PUBLIC_TESTS],
     "rules/CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION/CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION.py": [LOGS_TESTS],
     "rules/S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED/S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED.py": [ACCOUNT_TESTS],
+    # issues 9-11: shared pattern and trail code
+    # (block A)
+    # issues 9-11: CloudTrail, flow-log and retention rules
+    # (block B)
+    # issues 10-11: root, recorder, alerting rules
+    # (block C)
     "src/clearsight/automation/actions/branch.py": [
         "tests/automation/test_operator_edges.py", "tests/automation/test_control_flow.py", "tests/automation/test_dry_run.py",
     ],
