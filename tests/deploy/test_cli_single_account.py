@@ -1,4 +1,4 @@
-"""`clearsight deploy layer|documents|rules` as users run them: a subprocess against a loopback moto account."""
+"""`clearsight deploy layer|documents|rules|pack` as users run them: a subprocess against a loopback moto account."""
 import json
 import shutil
 from pathlib import Path
@@ -7,7 +7,8 @@ import pytest
 from moto.cloudformation.models import Stack
 
 from clearsight.catalog import load_catalog
-from tests.deploy.placeholders import placeholder_arguments
+from clearsight.packs import lambda_name
+from tests.deploy.placeholders import pack_rules, placeholder_arguments
 from tests.test_cli_scan import clearsight
 
 PLACEHOLDERS = placeholder_arguments()
@@ -136,3 +137,23 @@ def test_usage_errors_exit_2(server, args):
     done = clearsight("deploy", *args)
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stdout == ""
+
+
+def _functions_for(server, pack, region):
+    """The rule Lambdas `deploy pack` requires, as `deploy rules` would have left them."""
+    role = server.session.client("iam").create_role(RoleName="rule-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    client = server.session.client("lambda", region_name=region)
+    for rule in sorted(pack_rules(pack)):
+        client.create_function(FunctionName=lambda_name(rule), Runtime="python3.12", Role=role, Handler="x.handler",
+                               Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18})
+
+
+def test_a_pack_planned_outside_its_reporting_region_warns_on_stderr_only(server):
+    _functions_for(server, "root-account", "eu-west-1")
+    done = clearsight("deploy", "pack", "root-account", "--region", "eu-west-1", "--plan",
+                      *placeholder_arguments("root-account"))
+    assert done.returncode == 0, done.stderr
+    warning = " ".join(done.stderr.split())
+    assert warning.startswith("Warning: clearsight-root-account-mfa-enabled, clearsight-root-account-unused report only "
+                              "from ReportingRegion us-east-1, which this deployment (eu-west-1) leaves out")
+    assert "PutConformancePack" in done.stdout and "ReportingRegion" not in done.stdout

@@ -148,3 +148,15 @@ def _pack_rules(pack):
 
     catalog = load_catalog()
     return [entry for _, entry in Builder(catalog, load_manifest(catalog.root)).entries(pack) if "rule" in entry]
+
+
+def test_a_rollout_that_leaves_out_the_reporting_region_is_refused_before_any_call(server, organization):
+    before = inventory(server.session)
+    done = clearsight("deploy", "organization", "root-account", "--regions", "eu-west-1,eu-central-1",
+                      *placeholder_arguments("root-account"))
+    assert done.returncode == 2 and done.stdout == ""
+    message = " ".join(done.stderr.split())
+    assert "clearsight-root-account-mfa-enabled, clearsight-root-account-unused report only from ReportingRegion " \
+           "us-east-1, which this deployment (eu-west-1, eu-central-1) leaves out" in message
+    assert "add that region to --regions" in message
+    assert inventory(server.session) == before

@@ -121,3 +121,28 @@ def test_a_pack_whose_rule_lambdas_are_missing_is_refused(catalog):
     with stub, pytest.raises(Exception, match="RDK-Rule-Function-S3BUCKETKMSENCRYPTION.*deploy rules"):
         deploy_pack(deployer, catalog, load_manifest(catalog.root), "encryption", REGION, overrides)
     assert deployer.steps == []
+
+
+def _planned(catalog, manifest, pack, region):
+    """deploy_pack --plan in region, each custom rule's Lambda found."""
+    deployer, stub = stubbed("lambda", plan=True)
+    for _ in pack_rules(pack):
+        stub.add_response("get_function", {})
+    with stub:
+        return deploy_pack(deployer, catalog, manifest, pack, region, placeholder_values(pack))
+
+
+def test_a_pack_deployed_outside_its_reporting_region_says_which_rules_stay_silent(catalog):
+    outcome = _planned(catalog, load_manifest(catalog.root), "root-account", REGION)
+    assert outcome.status == "planned"
+    said = outcome.silent_here
+    assert "clearsight-root-account-mfa-enabled, clearsight-root-account-unused report only from ReportingRegion " \
+           f"us-east-1, which this deployment ({REGION}) leaves out" in said
+    assert "deploy the pack in us-east-1 too" in said and "ReportingRegion" in said
+
+
+def test_a_pack_whose_reporting_region_is_here_is_not_silent(catalog):
+    manifest = load_manifest(catalog.root)
+    for entry in manifest["packs"]["root-account"]["rules"]:
+        entry.setdefault("parameters", {})["ReportingRegion"] = REGION
+    assert _planned(catalog, manifest, "root-account", REGION).silent_here == ""

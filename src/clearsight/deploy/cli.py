@@ -202,7 +202,12 @@ def pack(ctx, pack, region, template_bucket, remediation_parameters, profile, pl
     deployer = _run(lambda: _deployer(profile, region, plan))
     outcome = _run(lambda: deploy_pack(deployer, catalog, manifest, pack, region, _overrides(remediation_parameters),
                                        template_bucket))
-    _finish(deployer, output, {"packs": [outcome.to_dict()]}, outcome.status not in ("CREATE_COMPLETE", "planned"))
+    entry = outcome.to_dict()
+    if outcome.silent_here:
+        click.echo(f"Warning: {outcome.silent_here}", err=True)
+        if output == "table":
+            del entry["silent_here"]  # said on stderr; the table line stays one line
+    _finish(deployer, output, {"packs": [entry]}, outcome.status not in ("CREATE_COMPLETE", "planned"))
 
 
 @deploy.command(epilog=EXIT_CODES)

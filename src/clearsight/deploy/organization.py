@@ -33,6 +33,7 @@ from ..catalog import Catalog
 from ..packs import lambda_name, partition
 from .documents import deploy_documents, remediation_role_policies, remediation_trust
 from .pack import INLINE_LIMIT, PLACEHOLDER_ACCOUNT, conformance_pack_name, placeholders, render
+from .reporting_region import explain, unreported
 from .rules import RuleOptions, deploy_rules, role_name
 from .steps import Deployer, DeployError, InputError, absent
 
@@ -215,6 +216,10 @@ def per_account_pack_template(pack: str, body: str) -> dict:
 def deploy_organization(deployer: Deployer, catalog: Catalog, manifest: dict, pack: str, regions: list[str],
                         excluded: set[str], options: RuleOptions, wait=None) -> OrgOutcome:
     home = regions[0]
+    silent = unreported(render(catalog, manifest, pack, deployer.account, home, ACCOUNT_MARK,
+                               options.remediation_overrides), regions)
+    if silent:  # no region of the rollout would ever report these rules: refuse before any change
+        raise InputError(f"pack {pack}: " + explain(silent, regions) + " (or add that region to --regions)")
     organization = read_organization(deployer, home, excluded)
     outcome = OrgOutcome(organization)
     if not organization.members:

@@ -8,13 +8,14 @@ CREATE_COMPLETE or CREATE_FAILED, with the reason AWS gives and the rules that w
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from botocore.exceptions import ClientError
 
 from ..catalog import Catalog
 from ..packs import Builder, BuildError, Options, logical_id
+from .reporting_region import explain, unreported
 from .steps import Deployer, DeployError, InputError
 
 INLINE_LIMIT = 51_200
@@ -30,10 +31,12 @@ class PackOutcome:
     reason: str = ""
     rules_created: list = field(default_factory=list)
     rules_missing: list = field(default_factory=list)
+    silent_here: str = ""  # account-level rules whose ReportingRegion is another region, and what to do
 
     def to_dict(self) -> dict:
         return {"pack": self.pack, "region": self.region, "status": self.status, "reason": self.reason,
-                "rules_created": self.rules_created, "rules_missing": self.rules_missing}
+                "rules_created": self.rules_created, "rules_missing": self.rules_missing,
+                "silent_here": self.silent_here}
 
 
 def conformance_pack_name(pack: str) -> str:
@@ -157,6 +160,8 @@ def deploy_pack(deployer: Deployer, catalog: Catalog, manifest: dict, pack: str,
     body = yaml.safe_dump(template, sort_keys=False, width=120)
     deployer.change("config", region, "PutConformancePack", ConformancePackName=name,
                     **template_source(deployer, region, name, body, bucket))
+    silent = unreported(template, [region])
+    silent_here = explain(silent, [region]) if silent else ""
     if deployer.plan:
-        return PackOutcome(name, region, "planned", rules_missing=[])
-    return wait_for_pack(deployer, region, name, rule_names(template), **wait)
+        return PackOutcome(name, region, "planned", rules_missing=[], silent_here=silent_here)
+    return replace(wait_for_pack(deployer, region, name, rule_names(template), **wait), silent_here=silent_here)
