@@ -49,7 +49,9 @@ def test_remediation_turns_the_rule_compliant_and_a_second_run_changes_nothing(r
         document = catalog.document_for(rule)
         for resource_id in targets:
             as_config_passes = document_parameters(rule, resource_id)  # the Remediation block as written
-            assert set(as_config_passes) == set(document.content["parameters"])
+            declared = document.content["parameters"]
+            required = {name for name, spec in declared.items() if "default" not in spec}
+            assert required <= set(as_config_passes) <= set(declared)  # an optional one may keep its default
             validate(load_document(document.path).parameters, as_config_passes)
 
             with pytest.raises(AssertionError):  # the judge can fail: it rejects the state before the run

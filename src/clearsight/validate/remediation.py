@@ -103,7 +103,7 @@ def resource_id(site):
                       "parameter that takes the non-compliant resource's id", severity=None if strict() else "warning")
 
 
-@check("CS-M007", "remediation", "too many parameters or static values, or a value too long")
+@check("CS-M007", "remediation", "too many parameters or static values, or a value empty or too long")
 def static_limits(site):
     if len(site.parameters) > reference.REMEDIATION_PARAMETERS:
         yield Problem(site.at("Parameters"), f"{len(site.parameters)} parameters; Config accepts at most {reference.REMEDIATION_PARAMETERS}")
@@ -123,6 +123,10 @@ def static_limits(site):
             if not isinstance(item, str) or len(item) > reference.STATIC_VALUE_CHARS:
                 yield Problem(site.at("Parameters", name, "StaticValue", "Values", str(index)),
                               f"must be a string of at most {reference.STATIC_VALUE_CHARS} characters")
+            elif not item:
+                yield Problem(site.at("Parameters", name, "StaticValue", "Values", str(index)),
+                              "is empty, and Config refuses an empty value (1 to 256 characters); leave the "
+                              f"parameter {name} out so the document's default applies")
 
 
 def _out_of_range(value, low, high):
