@@ -45,7 +45,8 @@ TARGETS = {
     "rules/CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION/CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION.py": [LOGS_TESTS],
     "rules/S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED/S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED.py": [ACCOUNT_TESTS],
     # issues 9-11: shared pattern and trail code
-    # (block A)
+    "rules/_shared/filter_patterns.py": ["--noconftest", "tests/rules/test_filter_patterns.py"],
+    "rules/_shared/event_patterns.py": ["--noconftest", "tests/rules/test_event_patterns.py"],
     # issues 9-11: CloudTrail, flow-log and retention rules
     # (block B)
     # issues 10-11: root, recorder, alerting rules
