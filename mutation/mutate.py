@@ -45,7 +45,14 @@ TARGETS = {
     "rules/CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION/CLOUDWATCH_LOG_GROUP_KMS_ENCRYPTION.py": [LOGS_TESTS],
     "rules/S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED/S3_ACCOUNT_PUBLIC_ACCESS_BLOCKED.py": [ACCOUNT_TESTS],
     # issues 9-11: shared pattern and trail code
-    # (block A)
+    "rules/_shared/filter_patterns.py": ["--noconftest", "tests/rules/test_filter_patterns.py"],
+    "rules/_shared/event_patterns.py": ["--noconftest", "tests/rules/test_event_patterns.py"],
+    "rules/_shared/log_groups.py": ["tests/rules/test_cloudwatch_log_group_retention.py", LOGS_TESTS, "-k", "prefix or exempt or region or pages or sweep or parameters"],
+    "rules/_shared/account_scope.py": ["tests/rules/test_account_scope.py", "tests/rules/test_eventbridge_security_event_rules.py", "-k", "account_scope or regional or parameters"],
+    "rules/_shared/reporting_region.py": ["tests/rules/test_account_scope.py", "tests/rules/test_root_account_mfa_enabled.py", "-k", "account_scope or reporting or parameters"],
+    "rules/_shared/bounded_reads.py": ["--noconftest", "tests/rules/test_bounded_reads.py"],
+    "rules/_shared/config_inventory.py": ["tests/rules/test_config_inventory.py", "tests/rules/test_s3_bucket_kms_encryption_inventory.py"],
+    "rules/_shared/trails.py": ["tests/rules/test_trails.py", "tests/rules/test_trail_rules_cannot_look.py"],
     # issues 9-11: CloudTrail, flow-log and retention rules
     # (block B)
     # issues 10-11: root, recorder, alerting rules

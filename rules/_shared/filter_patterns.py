@@ -119,7 +119,7 @@ def _tokens(text):
         value = match.group(kind)
         if kind == "word" and value.upper() in KEYWORDS:
             kind, value = "keyword", value.upper()
-        tokens.append((kind, value, position + 1))
+        tokens.append((kind, value, match.start(match.lastgroup) + 1))  # where the token starts, not its leading space
         position = match.end()
     return tokens
 

@@ -58,3 +58,51 @@ def test_the_first_failure_in_order_is_raised_and_later_reads_are_dropped():
     with pytest.raises(ValueError, match="cannot read 3"):
         bounded.read_each(read, range(2000), workers=2)
     assert len(started) < 2000
+
+
+def test_two_items_are_already_read_at_once():
+    tracker = Tracker()  # items 0 and 1 only finish together
+    assert bounded.read_each(tracker.read, range(2), workers=2) == [0, 10]
+
+
+def test_one_item_is_read_in_place_without_a_thread():
+    seen = []
+    assert bounded.read_each(lambda i: seen.append(threading.get_ident()) or i, [7]) == [7]
+    assert seen == [threading.get_ident()]
+
+
+def test_by_default_ten_reads_run_at_once_as_botocore_pools_ten_connections():
+    lock, barrier = threading.Lock(), threading.Barrier(10, timeout=5)
+    state = {"running": 0, "peak": 0}
+
+    def read(item):
+        with lock:
+            state["running"] += 1
+            state["peak"] = max(state["peak"], state["running"])
+        try:
+            if item < 10:
+                barrier.wait()  # ten reads must be in flight together
+            time.sleep(0.05)
+            return item
+        finally:
+            with lock:
+                state["running"] -= 1
+
+    assert bounded.read_each(read, range(30)) == list(range(30))
+    assert state["peak"] == 10
+
+
+def test_reads_in_flight_finish_before_the_failure_is_raised():
+    finished = []
+
+    def read(item):
+        if item == 0:
+            time.sleep(0.05)
+            raise ValueError("cannot read 0")
+        time.sleep(0.3)
+        finished.append(item)
+        return item
+
+    with pytest.raises(ValueError, match="cannot read 0"):
+        bounded.read_each(read, range(2), workers=2)
+    assert finished == [1]

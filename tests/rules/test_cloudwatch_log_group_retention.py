@@ -89,12 +89,26 @@ def test_prefixes_limit_the_scope(rule, logs):
     assert set(rule.compliance()) == {"/app/a", "/aws/lambda/f"}
 
 
+def test_a_prefix_given_twice_is_swept_once_and_still_limits_the_scope(rule, logs):
+    group(logs, "/app/a", 30)
+    group(logs, "/other", 30)
+    rule.periodic({"LogGroupNamePrefixes": "/app/,/app/"})
+    assert rule.compliance() == {"/app/a": "NON_COMPLIANT"}
+    assert rule.calls == ["logs.DescribeLogGroups"]
+
+
 def test_exempt_log_group_is_not_applicable(rule, logs):
     group(logs, "/app/scratch", 1)
     group(logs, "/app/short", 1)
     rule.periodic({"ExemptLogGroupNames": "/app/scratch"})
     assert rule.compliance() == {"/app/scratch": "NOT_APPLICABLE", "/app/short": "NON_COMPLIANT"}
     assert annotation(rule, "/app/scratch") == "Exempted by ExemptLogGroupNames."
+
+
+def test_an_exempt_name_that_matches_no_log_group_reports_nothing_for_it(rule, logs):
+    group(logs, "/app/short", 1)
+    rule.periodic({"ExemptLogGroupNames": "/app/gone,/app/short"})
+    assert rule.compliance() == {"/app/short": "NOT_APPLICABLE"}
 
 
 def test_change_notification_is_not_applicable_config_does_not_record_log_groups(rule):

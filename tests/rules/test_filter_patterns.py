@@ -1,5 +1,6 @@
 """rules/_shared/filter_patterns.py: CloudWatch Logs JSON filter patterns judged by what they match."""
 import importlib.util
+import dataclasses
 import json
 from pathlib import Path
 
@@ -63,6 +64,16 @@ def test_string_comparisons_with_quoting_and_wildcards(pattern, expected):
         ("{ $.bytes <= 1500.0 }", True),
         ("{ $.bytes = 1500 }", True),
         ("{ $.bytes != 1500 }", False),
+        ("{ $.bytes != 2000 }", True),
+        ("{ $.bytes != 1000 }", True),
+        ("{ $.bytes > 1500 }", False),
+        ("{ $.bytes = 2000 }", False),  # = is equality, not "at most"
+        ("{ $.bytes >= 1000 }", True),
+        ("{ $.bytes < 1000 }", False),
+        ("{ $.bytes = 1000 }", False),
+        ("{ $.bytes <= 2000 }", True),
+        ("{ $.bytes <= 1000 }", False),
+        ("{ $.bytes >= 2000 }", False),
         ("{ $.ratio < 0.5 }", True),
         ("{ $.ratio > -1 }", True),
         ("{ $.bytes = 1.5e3 }", True),
@@ -87,11 +98,22 @@ def test_numeric_comparisons(pattern, expected):
         ("{ $.flag IS TRUE }", True),
         ("{ $.off IS FALSE }", True),
         ("{ $.off IS TRUE }", False),
+        ("{ $.flag IS FALSE }", False),
         ("{ $.flag is true }", True),  # keywords in any case
     ],
 )
 def test_null_existence_and_boolean_tests(pattern, expected):
     assert judge(pattern) is expected
+
+
+def test_a_quoted_number_compares_as_text():
+    assert judge('{ $.code = "404" }', {"code": "404"}) is True
+    assert judge('{ $.code = "404" }', {"code": 404}) is False
+
+
+def test_is_true_and_is_false_need_a_json_boolean_not_a_number():
+    assert judge("{ $.n IS TRUE }", {"n": 1}) is False
+    assert judge("{ $.n IS FALSE }", {"n": 0}) is False
 
 
 @pytest.mark.parametrize(
@@ -101,6 +123,7 @@ def test_null_existence_and_boolean_tests(pattern, expected):
         ('{ $.resources[0].type = "AWS::S3::Bucket" }', True),
         ('{ $.resources[1].ARN = "arn:aws:kms:*" }', True),
         ("{ $.resources[2].ARN EXISTS }", False),
+        ("{ $.resources[5].ARN EXISTS }", False),  # far past the end: absent, not an error
         ("{ $.resources[1].type NOT EXISTS }", True),
         ('{ $.userIdentity = "Root" }', False),  # an object is not a string
         ('{ $.absent.deeper != "x" }', False),  # a missing field compares false, != included
@@ -140,6 +163,12 @@ def test_the_issue_example_nests_and_or_not_exists():
     assert judge(pattern, {"a": "y", "b": 2}) is False
 
 
+def test_a_long_pattern_within_the_1024_character_limit_is_read_to_its_end():
+    pattern = "{" + "||".join(f"$.e=A{i}" for i in range(100)) + "}"  # 400 tokens
+    assert len(pattern) <= 1024
+    assert judge(pattern, {"e": "A99"}) is True and judge(pattern, {"e": "B"}) is False
+
+
 def test_the_empty_pattern_matches_every_event():
     assert judge("") is True and judge("   ") is True
 
@@ -165,12 +194,41 @@ def test_the_empty_pattern_matches_every_event():
         ("{ }", "selector"),
         ('{ $.a = "x" } extra', "after the closing brace"),
         ("{ eventName = x }", "selector"),
+        ('{ $.eventName = "x" )', "'}'"),
+        ('{ ($.eventName = "x" ( }', "')'"),
+        ('{ $.eventName = "x" &&', "selector"),
+        ("{ $.eventName", "an operator"),
+        ("{ $.eventName IS", "unsupported test"),
     ],
 )
 def test_unsupported_or_malformed_syntax_is_reported_never_a_match(pattern, named):
     with pytest.raises(fp.UnsupportedPattern) as raised:
         judge(pattern)
     assert named in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "pattern, message",
+    [
+        ('{ $.abcde = 1 & $.bbbbbbbbbbbbbbbbbbbbbbbbbb = 2 }', "unsupported syntax at character 14: ' & $.bbbbbbbbbbbbbbb'"),
+        ('{ ($.eventName = "x" ( }', "expected ')' at character 22"),  # the token, not the space before it
+        ('{ $.eventName = "x" ', "expected '}' at the end"),
+        ('{ $.eventName = "x" "" }', "expected '}' at character 22"),  # an empty value is still somewhere
+        ('{ $.eventName = "x" } extra', "unexpected 'extra' after the closing brace, at character 23"),
+    ],
+)
+def test_an_error_says_where_the_pattern_goes_wrong(pattern, message):
+    with pytest.raises(fp.UnsupportedPattern) as raised:
+        judge(pattern)
+    assert str(raised.value) == message
+
+
+def test_a_parsed_pattern_cannot_be_altered_by_its_caller():
+    tree = fp.parse('{ $.eventName = "x" || $.bytes > 1 }')
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tree.kind = "&&"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tree.terms[0].op = "!="
 
 
 # --- the CIS patterns, by meaning ------------------------------------------------------------
