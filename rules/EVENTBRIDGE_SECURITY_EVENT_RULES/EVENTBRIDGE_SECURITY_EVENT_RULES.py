@@ -35,6 +35,8 @@ from rule_parameters import reject_unknown
 
 GLOBAL_REGION = "us-east-1"
 DEFAULT_EVENTS = ("root-signin", "cloudtrail-tampering", "iam-policy-changes", "security-group-changes", "config-recorder-stopped")
+# ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS: enabled, read-only management events included.
+ENABLED_STATES = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
 FIX = "Add enabled rules with targets (remediation: Clearsight-EventBridgeSecurityRules)."
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "security_events.json")) as _samples:
@@ -68,7 +70,7 @@ def assess(needed, rules, targets_of):
             continue
         if not covered:
             continue
-        if rule.get("State") != "ENABLED":
+        if rule.get("State") not in ENABLED_STATES:
             reason = f"{rule['Name']} disabled"
         elif targets_of(rule["Name"]) == 0:
             reason = f"{rule['Name']}: no target"

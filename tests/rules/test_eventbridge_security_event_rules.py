@@ -197,3 +197,55 @@ def test_throttled_to_death_is_an_error_never_compliant(rule, put, api_error):
     response = rule.periodic()
     assert "internalErrorMessage" in response or "customerErrorCode" in response
     assert rule.posted == []
+
+
+# --- issue 16: survivors of mutation testing --------------------------------------------------
+
+
+def test_compliant_annotation_names_the_events_caught_and_nothing_else(rule, put):
+    for event in PATTERNS:
+        put(event)
+    rule.periodic()
+    assert annotation(rule) == ("Caught by enabled rules with targets: root-signin, cloudtrail-tampering, iam-policy-changes, "
+                                "security-group-changes, config-recorder-stopped.")
+
+
+def test_a_rule_enabled_for_all_management_events_counts(rule, put):
+    """ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled, read-only management events included: not disabled."""
+    for event in PATTERNS:
+        put(event, state="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" if event == "root-signin" else "ENABLED")
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+
+
+def test_an_unsupported_pattern_listed_first_spoils_no_other_rule(rule, put):
+    put({"source": ["aws.ec2"], "detail": {"eventName": [{"regex-match": ".*"}]}}, name="a-odd")
+    for event in PATTERNS:
+        put(event)
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+    assert annotation(rule).endswith("config-recorder-stopped. Not evaluated (unsupported pattern syntax): a-odd.")
+
+
+@pytest.mark.parametrize("first, second", [("a-first", "a-second"), ("x-first", "x-second")])  # before and after "no rule"
+def test_the_first_rule_that_fails_an_event_is_named(rule, put, first, second):
+    put("root-signin", name=first, state="DISABLED")
+    put("root-signin", name=second, target=False)
+    rule.periodic({"Events": "root-signin"})
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith(f"Uncaught: root-signin ({first} disabled). ")
+
+
+@pytest.mark.parametrize("first, second", [(60, 47), (64, 64)])  # the detailed annotation at 255 characters, and beyond
+def test_an_annotation_too_long_for_the_reasons_names_only_the_events(rule, put, first, second):
+    put("root-signin", name="a" * first, state="DISABLED")
+    put("iam-policy-changes", name="b" * second, state="DISABLED")
+    rule.periodic({"Events": "root-signin,iam-policy-changes"})
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule) == ("Uncaught: root-signin, iam-policy-changes. "
+                                "Add enabled rules with targets (remediation: Clearsight-EventBridgeSecurityRules).")
+
+
+def test_in_a_region_named_after_us_east_1_global_events_are_not_needed(aws, catalog):
+    result = evaluate_periodic(catalog.rule(RULE), aws, "us-west-2", ACCOUNT, {"Events": "root-signin,iam-policy-changes"})
+    assert [e.compliance for e in result.evaluations] == ["NOT_APPLICABLE"]

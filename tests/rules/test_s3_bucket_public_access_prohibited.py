@@ -522,3 +522,21 @@ def test_periodic_only_exempt_buckets_reads_no_account_settings(rule, s3):
     rule.periodic({"ExemptBuckets": "www-example"})
     assert rule.compliance() == {"www-example": "NOT_APPLICABLE"}
     assert rule.calls == ["s3.ListBuckets"]
+
+
+def test_acl_annotation_names_the_first_public_grant(rule, s3):
+    bucket(s3, "acl-open")
+    groups = "http://acs.amazonaws.com/groups/global/"
+    s3.put_bucket_acl(Bucket="acl-open", AccessControlPolicy={"Owner": s3.get_bucket_acl(Bucket="acl-open")["Owner"], "Grants": [
+        {"Grantee": {"Type": "Group", "URI": groups + "AllUsers"}, "Permission": "READ"},
+        {"Grantee": {"Type": "Group", "URI": groups + "AuthenticatedUsers"}, "Permission": "WRITE"}]})
+    rule.periodic()
+    assert rule.compliance() == {"acl-open": "NON_COMPLIANT"}
+    assert "ACL grant READ to AllUsers" in rule.posted[0]["Annotation"]
+
+
+def test_periodic_exempt_buckets_absent_from_the_region_read_no_account_settings(rule, s3):
+    bucket(s3, "www-example", policy("www-example"))
+    rule.periodic({"ExemptBuckets": "www-example, other-site"})
+    assert rule.compliance() == {"www-example": "NOT_APPLICABLE"}
+    assert rule.calls == ["s3.ListBuckets"]
