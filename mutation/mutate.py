@@ -54,7 +54,12 @@ TARGETS = {
     "rules/_shared/config_inventory.py": ["tests/rules/test_config_inventory.py", "tests/rules/test_s3_bucket_kms_encryption_inventory.py"],
     "rules/_shared/trails.py": ["tests/rules/test_trails.py", "tests/rules/test_trail_rules_cannot_look.py"],
     # issues 9-11: CloudTrail, flow-log and retention rules
-    # (block B)
+    "rules/ROOT_ACCOUNT_MFA_ENABLED/ROOT_ACCOUNT_MFA_ENABLED.py": ["tests/rules/test_root_account_mfa_enabled.py"],
+    "rules/VPC_FLOW_LOGS_ACTIVE/VPC_FLOW_LOGS_ACTIVE.py": ["tests/rules/test_vpc_flow_logs_active.py"],
+    "rules/CLOUDTRAIL_S3_DATA_EVENTS_ENABLED/CLOUDTRAIL_S3_DATA_EVENTS_ENABLED.py": ["tests/rules/test_cloudtrail_s3_data_events_enabled.py"],
+    "rules/CLOUDWATCH_LOG_GROUP_RETENTION/CLOUDWATCH_LOG_GROUP_RETENTION.py": ["tests/rules/test_cloudwatch_log_group_retention.py"],
+    "rules/CLOUDTRAIL_SECURITY_TRAIL_ACTIVE/CLOUDTRAIL_SECURITY_TRAIL_ACTIVE.py": ["tests/rules/test_cloudtrail_security_trail_active.py"],
+    "rules/CLOUDTRAIL_LOG_BUCKET_PROTECTED/CLOUDTRAIL_LOG_BUCKET_PROTECTED.py": ["tests/rules/test_cloudtrail_log_bucket_protected.py"],
     # issues 10-11: root, recorder, alerting rules
     # (block C)
     "src/clearsight/automation/actions/branch.py": [

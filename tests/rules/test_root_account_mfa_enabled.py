@@ -94,6 +94,60 @@ def test_root_access_keys_left_behind_keep_the_account_in_scope(rule, aws):
     assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
 
 
+def test_centrally_removed_summary_omitting_zero_counts_is_not_applicable(rule, aws):
+    """Only a missing AccountPasswordPresent is read as present; a missing key, certificate or MFA count is none."""
+    def answer(parsed, **_):
+        summary = parsed["SummaryMap"]
+        summary["AccountPasswordPresent"] = 0
+        for key in ("AccountAccessKeysPresent", "AccountSigningCertificatesPresent", "AccountMFAEnabled"):
+            del summary[key]
+
+    aws.events.register("after-call.iam.GetAccountSummary", answer)
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "NOT_APPLICABLE"}
+    assert "credentials were removed centrally" in annotation(rule)
+
+
+def test_virtual_mfa_is_compliant_when_no_parameter_is_given(rule, iam):
+    set_root_mfa(True)
+    assign_root_virtual_mfa(iam)
+    rule.periodic({})
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+
+
+def long_serial(iam):
+    """Virtual MFA devices iam creates from now on get the longest name IAM takes (226): their serial alone
+    is longer than an annotation."""
+    iam.meta.events.register("provide-client-params.iam.CreateVirtualMFADevice",
+                        lambda params, **_: params.update(VirtualMFADeviceName="r" * 226))
+
+
+@pytest.mark.parametrize("parameters, expected", [({}, "COMPLIANT"), ({"RequireHardwareMfa": "true"}, "NON_COMPLIANT")])
+def test_annotation_naming_a_long_serial_is_cut_to_255_characters(rule, iam, parameters, expected):
+    set_root_mfa(True)
+    long_serial(iam)
+    serial = assign_root_virtual_mfa(iam)
+    assert len(serial) > 255
+    rule.periodic(parameters)
+    assert rule.compliance() == {ACCOUNT: expected}
+    assert len(annotation(rule)) == 255
+
+
+@pytest.mark.parametrize("parameters, says", [({}, "Root user has virtual MFA device"),
+                                              ({"RequireHardwareMfa": "true"}, "Root uses virtual MFA device")])
+def test_two_virtual_devices_serving_root_name_the_first_listed(rule, iam, parameters, says):
+    set_root_mfa(True)
+    names = iter(["root-first", "root-second"])
+    iam.meta.events.register("provide-client-params.iam.CreateVirtualMFADevice",
+                             lambda params, **_: params.update(VirtualMFADeviceName=next(names)))
+    assign_root_virtual_mfa(iam)
+    assign_root_virtual_mfa(iam)
+    first, second = [d["SerialNumber"] for d in iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]]
+    rule.periodic(parameters)
+    assert f"{says} {first}" in annotation(rule)
+    assert second not in annotation(rule)
+
+
 def test_rule_outside_reporting_region_reports_nothing(rule):
     rule.periodic({"ReportingRegion": "eu-west-1"})
     assert rule.posted == []
