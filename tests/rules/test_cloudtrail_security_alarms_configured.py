@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from clearsight.evaluate import evaluate_periodic
-from tests.rules.trail_world import ACCOUNT, OTHER, trail
+from tests.rules.trail_world import ACCOUNT, OTHER, foreign_org_trail, trail
 
 RULE = "CLOUDTRAIL_SECURITY_ALARMS_CONFIGURED"
 CONTROLS = json.loads((Path(__file__).resolve().parents[2] / "rules" / "_shared" / "cis_controls.json").read_text())["controls"]
@@ -41,7 +41,7 @@ def trail_to_logs(aws):
 @pytest.fixture
 def alarmed(aws, topic):
     def make(control, pattern=None, region="us-east-1", statistic="Sum", threshold=1, operator="GreaterThanOrEqualToThreshold",
-             datapoints=1, actions=None, value="1", default=None, name=None):
+             datapoints=1, actions=None, value="1", default=None, name=None, **alarm_options):
         name = name or f"cis-{control}"
         transformation = {"metricName": name, "metricNamespace": "CIS", "metricValue": value}
         if default is not None:
@@ -51,7 +51,7 @@ def alarmed(aws, topic):
             metricTransformations=[transformation])
         aws.client("cloudwatch", region_name=region).put_metric_alarm(
             AlarmName=name, MetricName=name, Namespace="CIS", Statistic=statistic, Period=300, EvaluationPeriods=datapoints,
-            Threshold=threshold, ComparisonOperator=operator, AlarmActions=[topic] if actions is None else actions)
+            Threshold=threshold, ComparisonOperator=operator, AlarmActions=[topic] if actions is None else actions, **alarm_options)
 
     return make
 
@@ -67,6 +67,7 @@ def test_every_control_filtered_alarmed_and_subscribed_is_compliant(rule, trail_
     rule.periodic()
     assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
     assert rule.posted[0]["ComplianceResourceType"] == "AWS::::Account"
+    assert annotation(rule) == f"Alarmed and subscribed: 15 CIS controls ({', '.join(CONTROLS)})."[:255]
     assert set(rule.calls) == {
         "cloudtrail.DescribeTrails", "cloudtrail.GetTrailStatus", "cloudtrail.GetEventSelectors",
         "logs.DescribeMetricFilters", "cloudwatch.DescribeAlarmsForMetric", "sns.ListSubscriptionsByTopic",
@@ -78,6 +79,17 @@ def test_a_filter_reordered_and_respaced_counts(rule, trail_to_logs, alarmed):
     trail_to_logs()
     alarmed("cloudtrail-changes", '{ $.eventName = "StopLogging" || $.eventName = "StartLogging" || $.eventName = "DeleteTrail" '
                                   '|| $.eventName = "UpdateTrail" || $.eventName = "CreateTrail" }')
+    rule.periodic(ONE)
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+    assert annotation(rule) == "Alarmed and subscribed: 1 CIS controls (cloudtrail-changes)."
+
+
+def test_a_filter_with_unsupported_syntax_does_not_hide_a_good_one_on_the_same_group(rule, trail_to_logs, alarmed, aws):
+    trail_to_logs()
+    aws.client("logs").put_metric_filter(
+        logGroupName=GROUP, filterName="a-regex", filterPattern="{ $.eventName = %Trail% }",
+        metricTransformations=[{"metricName": "a-regex", "metricNamespace": "CIS", "metricValue": "1"}])
+    alarmed("cloudtrail-changes")
     rule.periodic(ONE)
     assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
 
@@ -102,6 +114,13 @@ def test_no_qualifying_trail_is_named(rule, aws):
     rule.periodic(ONE)
     assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
     assert annotation(rule).startswith("no multi-region trail to CloudWatch Logs")
+
+
+def test_an_unreadable_organization_trail_of_another_account_does_not_count(rule, aws):
+    foreign_org_trail(aws, CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{OTHER}:log-group:org:*")
+    rule.periodic(ONE)
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith("no multi-region trail to CloudWatch Logs: cloudtrail-changes.")
 
 
 @pytest.mark.parametrize(
@@ -158,9 +177,11 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
         {"statistic": "Minimum", "default": 0},
         {"statistic": "Sum", "default": 1},
         {"statistic": "Sum", "value": "$.count"},
+        {"ActionsEnabled": False},
+        {"statistic": "SampleCount", "operator": "GreaterThanThreshold", "threshold": 1},
     ],
     ids=["threshold-5", "greater-than-1", "less-than", "two-datapoints", "average-diluted", "minimum-diluted",
-         "default-1", "value-from-event"],
+         "default-1", "value-from-event", "actions-disabled", "sample-count-above-1"],
 )
 def test_an_alarm_that_a_single_event_does_not_fire_is_named(rule, trail_to_logs, alarmed, alarm):
     trail_to_logs()
@@ -178,8 +199,11 @@ def test_an_alarm_that_a_single_event_does_not_fire_is_named(rule, trail_to_logs
         {"operator": "GreaterThanThreshold", "threshold": 0},
         {"statistic": "Average"},
         {"statistic": "Sum", "default": 0},
+        {"datapoints": 5, "DatapointsToAlarm": 1},
+        {"statistic": "Maximum", "default": 0},
     ],
-    ids=["sample-count", "maximum", "greater-than-0", "average-no-default", "sum-default-0"],
+    ids=["sample-count", "maximum", "greater-than-0", "average-no-default", "sum-default-0", "one-of-five-datapoints",
+         "maximum-default-0"],
 )
 def test_an_alarm_that_a_single_event_fires_counts(rule, trail_to_logs, alarmed, alarm):
     trail_to_logs()
