@@ -145,6 +145,24 @@ def test_a_stopped_trail_and_missing_alarms_are_named_together(rule, trail_to_lo
     assert annotation(rule).startswith("Trail security: not logging. no filter: all 2 controls.")
 
 
+def test_a_stopped_trail_leaves_less_room_for_the_controls_it_names(rule, trail_to_logs, alarmed):
+    trail_to_logs(logging=False)
+    alarmed("root-usage", threshold=5)
+    rule.periodic()
+    assert annotation(rule) == (
+        "Trail security: not logging. no alarm firing on one event: root-usage; no filter: unauthorized-api-calls, "
+        "console-signin-without-mfa, iam-policy-changes, cloudtrail-changes +10 more. Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
+def test_the_trail_named_is_the_one_whose_gaps_are_named(rule, trail_to_logs):
+    trail_to_logs(logging=False, name="a-stopped")
+    trail_to_logs(group="/trail/other", name="b-write-only",
+                  selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    rule.periodic(ONE)
+    assert annotation(rule).startswith("Trail a-stopped: not logging. ")
+
+
 def test_the_log_group_may_live_in_another_region(rule, trail_to_logs, alarmed):
     trail_to_logs(region="eu-west-1")
     alarmed("cloudtrail-changes", region="eu-west-1")
@@ -250,9 +268,22 @@ def test_the_annotation_names_each_failing_control_under_what_it_lacks(rule, tra
     assert len(annotation(rule)) < 256 and "more" in annotation(rule)
 
 
+def test_a_list_that_would_fill_the_annotation_to_its_last_character_is_cut_by_a_control_not_mid_word(rule, trail_to_logs, alarmed):
+    trail_to_logs()
+    alarmed("vpc-changes", threshold=5)
+    controls = ["config-changes", "s3-bucket-policy-changes", "vpc-changes", "root-usage", "nacl-changes", "organizations-changes",
+                "cloudtrail-changes", "console-auth-failures", "unauthorized-api-calls"]
+    rule.periodic({"Controls": ",".join(controls)})  # listing one more control would make exactly 256 characters
+    assert annotation(rule) == (
+        "no filter: config-changes, s3-bucket-policy-changes, root-usage, nacl-changes, organizations-changes, cloudtrail-changes"
+        " +2 more; no alarm firing on one event: vpc-changes. Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
 def test_only_the_reporting_region_reports(aws, catalog, trail_to_logs):
     trail_to_logs()
     assert evaluate_periodic(catalog.rule(RULE), aws, "eu-west-1", ACCOUNT, ONE).evaluations == []
+    assert evaluate_periodic(catalog.rule(RULE), aws, "us-west-2", ACCOUNT, ONE).evaluations == []  # sorts after us-east-1
 
 
 @pytest.mark.parametrize(
