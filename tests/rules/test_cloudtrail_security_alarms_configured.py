@@ -155,6 +155,17 @@ def test_a_stopped_trail_leaves_less_room_for_the_controls_it_names(rule, trail_
     )
 
 
+def test_a_long_trail_name_still_leaves_every_list_at_least_one_control(rule, trail_to_logs, alarmed):
+    name = "t" * 111
+    trail_to_logs(name=name, selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    alarmed("console-signin-without-mfa", threshold=5)
+    rule.periodic({"Controls": "console-signin-without-mfa,security-group-changes"})
+    assert annotation(rule) == (
+        f"Trail {name}: no read management events. no alarm firing on one event: console-signin-... "
+        "Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
 def test_the_trail_named_is_the_one_whose_gaps_are_named(rule, trail_to_logs):
     trail_to_logs(logging=False, name="a-stopped")
     trail_to_logs(group="/trail/other", name="b-write-only",
