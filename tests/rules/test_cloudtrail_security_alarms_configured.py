@@ -166,6 +166,17 @@ def test_a_long_trail_name_still_leaves_every_list_at_least_one_control(rule, tr
     )
 
 
+def test_a_long_list_is_cut_down_to_one_control_when_the_trail_takes_the_room(rule, trail_to_logs, alarmed):
+    name = "t" * 89
+    trail_to_logs(name=name, selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    alarmed("unauthorized-api-calls", threshold=5)
+    rule.periodic({"Controls": "iam-policy-changes,root-usage,security-group-changes,unauthorized-api-calls,vpc-changes"})
+    assert annotation(rule) == (
+        f"Trail {name}: no read management events. no filter: iam-policy-changes +3 more; no alarm firing on one event... "
+        "Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
 def test_the_trail_named_is_the_one_whose_gaps_are_named(rule, trail_to_logs):
     trail_to_logs(logging=False, name="a-stopped")
     trail_to_logs(group="/trail/other", name="b-write-only",
