@@ -53,6 +53,7 @@ TARGETS = {
     "rules/_shared/bounded_reads.py": ["--noconftest", "tests/rules/test_bounded_reads.py"],
     "rules/_shared/config_inventory.py": ["tests/rules/test_config_inventory.py", "tests/rules/test_s3_bucket_kms_encryption_inventory.py"],
     "rules/_shared/trails.py": ["tests/rules/test_trails.py", "tests/rules/test_trail_rules_cannot_look.py"],
+    "rules/CLOUDTRAIL_SECURITY_ALARMS_CONFIGURED/CLOUDTRAIL_SECURITY_ALARMS_CONFIGURED.py": ["tests/rules/test_cloudtrail_security_alarms_configured.py"],
     # issues 9-11: CloudTrail, flow-log and retention rules
     "rules/ROOT_ACCOUNT_MFA_ENABLED/ROOT_ACCOUNT_MFA_ENABLED.py": ["tests/rules/test_root_account_mfa_enabled.py"],
     "rules/VPC_FLOW_LOGS_ACTIVE/VPC_FLOW_LOGS_ACTIVE.py": ["tests/rules/test_vpc_flow_logs_active.py"],

@@ -96,7 +96,7 @@ def to_item(row, resource_type, region, account):
         "configurationItemStatus": decoded.get("configurationItemStatus", "OK"),
         "configuration": decoded.get("configuration"),
         "supplementaryConfiguration": {
-            key: json.loads(value) if isinstance(value, str) and value[:1] in "{[" else value
+            key: json.loads(value) if isinstance(value, str) and value[:1] in ("{", "[") else value
             for key, value in supplementary.items()
         },
     }

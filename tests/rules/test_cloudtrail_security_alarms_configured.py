@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from clearsight.evaluate import evaluate_periodic
-from tests.rules.trail_world import ACCOUNT, OTHER, trail
+from tests.rules.trail_world import ACCOUNT, OTHER, foreign_org_trail, trail
 
 RULE = "CLOUDTRAIL_SECURITY_ALARMS_CONFIGURED"
 CONTROLS = json.loads((Path(__file__).resolve().parents[2] / "rules" / "_shared" / "cis_controls.json").read_text())["controls"]
@@ -41,7 +41,7 @@ def trail_to_logs(aws):
 @pytest.fixture
 def alarmed(aws, topic):
     def make(control, pattern=None, region="us-east-1", statistic="Sum", threshold=1, operator="GreaterThanOrEqualToThreshold",
-             datapoints=1, actions=None, value="1", default=None, name=None):
+             datapoints=1, actions=None, value="1", default=None, name=None, **alarm_options):
         name = name or f"cis-{control}"
         transformation = {"metricName": name, "metricNamespace": "CIS", "metricValue": value}
         if default is not None:
@@ -51,7 +51,7 @@ def alarmed(aws, topic):
             metricTransformations=[transformation])
         aws.client("cloudwatch", region_name=region).put_metric_alarm(
             AlarmName=name, MetricName=name, Namespace="CIS", Statistic=statistic, Period=300, EvaluationPeriods=datapoints,
-            Threshold=threshold, ComparisonOperator=operator, AlarmActions=[topic] if actions is None else actions)
+            Threshold=threshold, ComparisonOperator=operator, AlarmActions=[topic] if actions is None else actions, **alarm_options)
 
     return make
 
@@ -67,6 +67,7 @@ def test_every_control_filtered_alarmed_and_subscribed_is_compliant(rule, trail_
     rule.periodic()
     assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
     assert rule.posted[0]["ComplianceResourceType"] == "AWS::::Account"
+    assert annotation(rule) == f"Alarmed and subscribed: 15 CIS controls ({', '.join(CONTROLS)})."[:255]
     assert set(rule.calls) == {
         "cloudtrail.DescribeTrails", "cloudtrail.GetTrailStatus", "cloudtrail.GetEventSelectors",
         "logs.DescribeMetricFilters", "cloudwatch.DescribeAlarmsForMetric", "sns.ListSubscriptionsByTopic",
@@ -78,6 +79,17 @@ def test_a_filter_reordered_and_respaced_counts(rule, trail_to_logs, alarmed):
     trail_to_logs()
     alarmed("cloudtrail-changes", '{ $.eventName = "StopLogging" || $.eventName = "StartLogging" || $.eventName = "DeleteTrail" '
                                   '|| $.eventName = "UpdateTrail" || $.eventName = "CreateTrail" }')
+    rule.periodic(ONE)
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+    assert annotation(rule) == "Alarmed and subscribed: 1 CIS controls (cloudtrail-changes)."
+
+
+def test_a_filter_with_unsupported_syntax_does_not_hide_a_good_one_on_the_same_group(rule, trail_to_logs, alarmed, aws):
+    trail_to_logs()
+    aws.client("logs").put_metric_filter(
+        logGroupName=GROUP, filterName="a-regex", filterPattern="{ $.eventName = %Trail% }",
+        metricTransformations=[{"metricName": "a-regex", "metricNamespace": "CIS", "metricValue": "1"}])
+    alarmed("cloudtrail-changes")
     rule.periodic(ONE)
     assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
 
@@ -104,6 +116,13 @@ def test_no_qualifying_trail_is_named(rule, aws):
     assert annotation(rule).startswith("no multi-region trail to CloudWatch Logs")
 
 
+def test_an_unreadable_organization_trail_of_another_account_does_not_count(rule, aws):
+    foreign_org_trail(aws, CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{OTHER}:log-group:org:*")
+    rule.periodic(ONE)
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith("no multi-region trail to CloudWatch Logs: cloudtrail-changes.")
+
+
 @pytest.mark.parametrize(
     "options, named",
     [({"IsMultiRegionTrail": False}, "no multi-region trail to CloudWatch Logs: cloudtrail-changes."),
@@ -124,6 +143,46 @@ def test_a_stopped_trail_and_missing_alarms_are_named_together(rule, trail_to_lo
     trail_to_logs(logging=False)
     rule.periodic({"Controls": "root-usage,vpc-changes"})
     assert annotation(rule).startswith("Trail security: not logging. no filter: all 2 controls.")
+
+
+def test_a_stopped_trail_leaves_less_room_for_the_controls_it_names(rule, trail_to_logs, alarmed):
+    trail_to_logs(logging=False)
+    alarmed("root-usage", threshold=5)
+    rule.periodic()
+    assert annotation(rule) == (
+        "Trail security: not logging. no alarm firing on one event: root-usage; no filter: unauthorized-api-calls, "
+        "console-signin-without-mfa, iam-policy-changes, cloudtrail-changes +10 more. Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
+def test_a_long_trail_name_still_leaves_every_list_at_least_one_control(rule, trail_to_logs, alarmed):
+    name = "t" * 111
+    trail_to_logs(name=name, selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    alarmed("console-signin-without-mfa", threshold=5)
+    rule.periodic({"Controls": "console-signin-without-mfa,security-group-changes"})
+    assert annotation(rule) == (
+        f"Trail {name}: no read management events. no alarm firing on one event: console-signin-... "
+        "Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
+def test_a_long_list_is_cut_down_to_one_control_when_the_trail_takes_the_room(rule, trail_to_logs, alarmed):
+    name = "t" * 89
+    trail_to_logs(name=name, selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    alarmed("unauthorized-api-calls", threshold=5)
+    rule.periodic({"Controls": "iam-policy-changes,root-usage,security-group-changes,unauthorized-api-calls,vpc-changes"})
+    assert annotation(rule) == (
+        f"Trail {name}: no read management events. no filter: iam-policy-changes +3 more; no alarm firing on one event... "
+        "Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
+def test_the_trail_named_is_the_one_whose_gaps_are_named(rule, trail_to_logs):
+    trail_to_logs(logging=False, name="a-stopped")
+    trail_to_logs(group="/trail/other", name="b-write-only",
+                  selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    rule.periodic(ONE)
+    assert annotation(rule).startswith("Trail a-stopped: not logging. ")
 
 
 def test_the_log_group_may_live_in_another_region(rule, trail_to_logs, alarmed):
@@ -157,10 +216,13 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
         {"statistic": "Average", "default": 0},
         {"statistic": "Minimum", "default": 0},
         {"statistic": "Sum", "default": 1},
+        {"statistic": "Sum", "default": -1},
         {"statistic": "Sum", "value": "$.count"},
+        {"ActionsEnabled": False},
+        {"statistic": "SampleCount", "operator": "GreaterThanThreshold", "threshold": 1},
     ],
     ids=["threshold-5", "greater-than-1", "less-than", "two-datapoints", "average-diluted", "minimum-diluted",
-         "default-1", "value-from-event"],
+         "default-1", "default-minus-1", "value-from-event", "actions-disabled", "sample-count-above-1"],
 )
 def test_an_alarm_that_a_single_event_does_not_fire_is_named(rule, trail_to_logs, alarmed, alarm):
     trail_to_logs()
@@ -178,8 +240,11 @@ def test_an_alarm_that_a_single_event_does_not_fire_is_named(rule, trail_to_logs
         {"operator": "GreaterThanThreshold", "threshold": 0},
         {"statistic": "Average"},
         {"statistic": "Sum", "default": 0},
+        {"datapoints": 5, "DatapointsToAlarm": 1},
+        {"statistic": "Maximum", "default": 0},
     ],
-    ids=["sample-count", "maximum", "greater-than-0", "average-no-default", "sum-default-0"],
+    ids=["sample-count", "maximum", "greater-than-0", "average-no-default", "sum-default-0", "one-of-five-datapoints",
+         "maximum-default-0"],
 )
 def test_an_alarm_that_a_single_event_fires_counts(rule, trail_to_logs, alarmed, alarm):
     trail_to_logs()
@@ -226,9 +291,22 @@ def test_the_annotation_names_each_failing_control_under_what_it_lacks(rule, tra
     assert len(annotation(rule)) < 256 and "more" in annotation(rule)
 
 
+def test_a_list_that_would_fill_the_annotation_to_its_last_character_is_cut_by_a_control_not_mid_word(rule, trail_to_logs, alarmed):
+    trail_to_logs()
+    alarmed("vpc-changes", threshold=5)
+    controls = ["config-changes", "s3-bucket-policy-changes", "vpc-changes", "root-usage", "nacl-changes", "organizations-changes",
+                "cloudtrail-changes", "console-auth-failures", "unauthorized-api-calls"]
+    rule.periodic({"Controls": ",".join(controls)})  # listing one more control would make exactly 256 characters
+    assert annotation(rule) == (
+        "no filter: config-changes, s3-bucket-policy-changes, root-usage, nacl-changes, organizations-changes, cloudtrail-changes"
+        " +2 more; no alarm firing on one event: vpc-changes. Add them (remediation: Clearsight-CloudTrailSecurityAlarms)."
+    )
+
+
 def test_only_the_reporting_region_reports(aws, catalog, trail_to_logs):
     trail_to_logs()
     assert evaluate_periodic(catalog.rule(RULE), aws, "eu-west-1", ACCOUNT, ONE).evaluations == []
+    assert evaluate_periodic(catalog.rule(RULE), aws, "us-west-2", ACCOUNT, ONE).evaluations == []  # sorts after us-east-1
 
 
 @pytest.mark.parametrize(

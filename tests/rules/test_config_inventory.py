@@ -107,6 +107,49 @@ def test_items_captured_before_the_recorder_started_and_deleted_items_are_left_t
     assert list(inventory.trusted_items(config, TYPE, REGION, ACCOUNT, FIELDS)) == ["fresh"]
 
 
+def test_supplementary_values_that_are_not_json_text_are_kept_as_they_are():
+    text = json.dumps({"resourceId": "b", "supplementaryConfiguration": {
+        "Policy": json.dumps({"Statement": []}), "Tags": "[]", "Name": "plain", "Empty": "", "Flag": True}})
+    item = inventory.to_item(text, TYPE, REGION, ACCOUNT)
+    assert item["supplementaryConfiguration"] == {"Policy": {"Statement": []}, "Tags": [], "Name": "plain", "Empty": "", "Flag": True}
+    assert (item["configurationItemStatus"], item["configurationItemCaptureTime"], item["configuration"]) == ("OK", None, None)
+
+
+@pytest.mark.parametrize(
+    "found",
+    [
+        recorder(),  # no recording group: AWS's default, every supported type
+        recorder({"allSupported": False, "resourceTypes": ["AWS::EC2::VPC", TYPE]}),
+        # as parsed from AWS's JSON answer: strategy and frequency are not the code's interned literals
+        json.loads(json.dumps(recorder({"allSupported": False, "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"},
+                                        "exclusionByResourceTypes": {"resourceTypes": ["AWS::EC2::VPC"]}},
+                                       {"recordingFrequency": "CONTINUOUS"}))),
+        recorder({"allSupported": True}, {"recordingFrequency": "DAILY",
+                                          "recordingModeOverrides": [{"resourceTypes": [TYPE], "recordingFrequency": "CONTINUOUS"}]}),
+        recorder({"allSupported": True}, {"recordingFrequency": "CONTINUOUS",
+                                          "recordingModeOverrides": [{"resourceTypes": ["AWS::EC2::VPC"], "recordingFrequency": "DAILY"}]}),
+    ],
+    ids=["default-group", "listed-type", "another-type-excluded", "daily-but-this-type-continuous", "another-type-daily"],
+)
+def test_a_type_recorded_continuously_is_read_from_the_inventory(stubbed, found):
+    config, stubber = stubbed
+    expect_recorder(stubber, found)
+    expect_pages(stubber, [[row("fresh"), row("at-start", captured="2024-05-01T00:00:00.000Z")]])
+    assert list(inventory.trusted_items(config, TYPE, REGION, ACCOUNT, FIELDS)) == ["fresh", "at-start"]
+
+
+def test_the_first_recorder_that_records_the_type_is_the_one_judged(stubbed):
+    config, stubber = stubbed
+    daily = {**recorder({"allSupported": True}, {"recordingFrequency": "DAILY"}), "name": "second"}
+    stubber.add_response("describe_configuration_recorders", {"ConfigurationRecorders": [recorder(), daily]}, {})
+    stubber.add_response(
+        "describe_configuration_recorder_status",
+        {"ConfigurationRecordersStatus": [{"name": "default", "recording": True, "lastStatus": "SUCCESS", "lastStartTime": STARTED}]},
+        {"ConfigurationRecorderNames": ["default"]},
+    )
+    assert inventory.recorder_start(config, TYPE) == STARTED
+
+
 @pytest.mark.parametrize(
     "found, reason",
     [
@@ -114,6 +157,8 @@ def test_items_captured_before_the_recorder_started_and_deleted_items_are_left_t
         (recorder({"allSupported": False, "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"},
                    "exclusionByResourceTypes": {"resourceTypes": [TYPE]}}), "does not record AWS::S3::Bucket"),
         (recorder({"allSupported": True}, {"recordingFrequency": "DAILY"}), "recorded DAILY"),
+        (recorder({"allSupported": True}, {"recordingFrequency": "CONTINUOUS",
+                                           "recordingModeOverrides": [{"resourceTypes": [TYPE], "recordingFrequency": "DAILY"}]}), "recorded DAILY"),
     ],
 )
 def test_a_type_not_recorded_continuously_is_not_read_from_the_inventory(stubbed, found, reason):
@@ -153,3 +198,9 @@ def test_evaluation_source_parameter():
     assert inventory.evaluation_source({"EvaluationSource": " Inventory "}) == "inventory"
     with pytest.raises(InvalidParametersError, match="EvaluationSource must be one of auto, inventory, direct, got 'config'"):
         inventory.evaluation_source({"EvaluationSource": "config"})
+
+
+def test_the_inventory_mark_is_added_only_when_the_annotation_stays_within_256_characters():
+    fits = "x" * (256 - len(inventory.ANNOTATION_MARK))
+    assert inventory.marked("COMPLIANT", fits) == ("COMPLIANT", fits + " [Config inventory]")
+    assert inventory.marked("NON_COMPLIANT", fits + "y") == ("NON_COMPLIANT", fits + "y")
