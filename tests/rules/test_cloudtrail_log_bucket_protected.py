@@ -5,7 +5,7 @@ import pytest
 
 from clearsight.evaluate import evaluate_periodic
 from clearsight.sandbox.estate.trails import delivery_policy, log_archive_session, private_bucket
-from tests.rules.trail_world import ACCOUNT, KEY, foreign_org_trail, trail
+from tests.rules.trail_world import ACCOUNT, KEY, OTHER, foreign_org_trail, listed_too, trail
 
 RULE = "CLOUDTRAIL_LOG_BUCKET_PROTECTED"
 BUCKET = "trail-logs"
@@ -99,6 +99,13 @@ def test_public_policy_neutralised_by_account_block_is_not_public(rule, aws, pro
     assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
 
 
+@pytest.mark.parametrize("damage, flag", [(public_policy, "RestrictPublicBuckets"), (public_acl, "IgnorePublicAcls")])
+def test_public_setting_neutralised_by_the_buckets_own_block_is_not_public(rule, protected, damage, flag):
+    damage(protected)
+    protected.put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={flag: True})
+    assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
+
+
 def test_plain_bucket_lists_every_missing_protection(rule, aws):
     trail(aws)  # creates trail-logs as a bare bucket
     compliance, annotation = verdicts(rule)[BUCKET]
@@ -117,6 +124,48 @@ def test_object_lock_parameters(rule, protected, parameters, expected):
     assert verdicts(rule, parameters)[BUCKET][0] == expected
 
 
+def lock(s3, **retention):
+    s3.put_object_lock_configuration(Bucket=BUCKET, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", **retention}}})
+
+
+def test_object_lock_without_default_retention_is_non_compliant(rule, protected):
+    protected.put_object_lock_configuration(Bucket=BUCKET, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
+    compliance, annotation = verdicts(rule)[BUCKET]
+    assert compliance == "NON_COMPLIANT" and "lacks: Object Lock (365+ days)." in annotation
+
+
+@pytest.mark.parametrize("minimum, expected", [("365", "COMPLIANT"), ("366", "NON_COMPLIANT")])
+def test_object_lock_retention_in_years_counts_365_days_a_year(rule, protected, minimum, expected):
+    lock(protected, Years=1)
+    assert verdicts(rule, {"MinRetentionDays": minimum})[BUCKET][0] == expected
+
+
+@pytest.mark.parametrize("days, expected", [(365, "COMPLIANT"), (364, "NON_COMPLIANT")])
+def test_minimum_retention_is_a_year_and_own_bucket_is_enough_when_no_parameter_is_given(rule, protected, days, expected):
+    lock(protected, Days=days)
+    compliance, annotation = verdicts(rule, {})[BUCKET]
+    assert compliance == expected
+    if expected == "NON_COMPLIANT":
+        assert "lacks: Object Lock (365+ days)." in annotation
+
+
+def test_minimum_retention_of_a_hundred_years_is_accepted(rule, protected):
+    compliance, annotation = verdicts(rule, {"MinRetentionDays": "36500"})[BUCKET]
+    assert compliance == "NON_COMPLIANT" and "Object Lock (36500+ days)" in annotation
+
+
+def test_every_gap_at_once_is_cut_to_255_characters_keeping_the_fix(rule, aws):
+    trail(aws)  # a bare bucket: no versioning, lock, access logging or SSE-KMS
+    s3 = aws.client("s3")
+    s3.put_bucket_ownership_controls(Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.delete_public_access_block(Bucket=BUCKET)
+    s3.put_bucket_acl(Bucket=BUCKET, ACL="public-read")
+    compliance, annotation = verdicts(rule, {"RequireCrossAccount": "true", "MinRetentionDays": "36500", "ObjectLockMode": "COMPLIANCE"})[BUCKET]
+    assert compliance == "NON_COMPLIANT" and annotation.startswith("Trail log bucket lacks: a log-archive account (RequireCrossAccount); ")
+    assert len(annotation) == 255 and annotation.endswith(". Turn them on (remediation: Clearsight-CloudTrailLogBucketProtection).")
+
+
 def test_versioned_bucket_without_object_lock(rule, aws):
     trail(aws)
     aws.client("s3").put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
@@ -128,6 +177,7 @@ def test_bucket_in_another_account_is_compliant(rule, archive):
     compliance, annotation = verdicts(rule)["org-log-archive"]
     assert compliance == "COMPLIANT" and "another account" in annotation
     assert "s3.HeadBucket" in rule.calls and "s3.GetBucketVersioning" not in rule.calls
+    assert "s3control.GetPublicAccessBlock" not in rule.calls  # no bucket of this account to judge
 
 
 @pytest.fixture
@@ -159,9 +209,25 @@ def test_organization_trail_bucket_that_does_not_exist_is_non_compliant(rule, aw
     assert compliance == "NON_COMPLIANT" and "does not exist" in annotation and "org-trail" in annotation
 
 
+def test_missing_bucket_names_the_first_trail_delivering_to_it(rule, aws):
+    foreign_org_trail(aws)
+    listed_too(aws, {"Name": "org-second", "TrailARN": f"arn:aws:cloudtrail:us-east-1:{OTHER}:trail/org-second",
+                     "HomeRegion": "us-east-1", "IsMultiRegionTrail": True, "S3BucketName": "org-archive"})
+    compliance, annotation = verdicts(rule)["org-archive"]
+    assert compliance == "NON_COMPLIANT" and annotation.startswith("Trail org-trail delivers to bucket org-archive")
+
+
+def test_missing_bucket_with_long_names_is_cut_to_255_characters(rule, aws):
+    name, bucket_name = "t" * 128, "b" * 63
+    foreign_org_trail(aws, Name=name, TrailARN=f"arn:aws:cloudtrail:us-east-1:{OTHER}:trail/{name}", S3BucketName=bucket_name)
+    compliance, annotation = verdicts(rule)[bucket_name]
+    assert compliance == "NON_COMPLIANT" and len(annotation) == 255
+
+
 @pytest.mark.parametrize(
     "parameters, message",
-    [({"MinRetentionDays": "-1"}, "MinRetentionDays"), ({"ObjectLockMode": "governance"}, "ObjectLockMode"),
+    [({"MinRetentionDays": "-1"}, "MinRetentionDays"), ({"MinRetentionDays": "36501"}, "MinRetentionDays"),
+     ({"ObjectLockMode": "governance"}, "ObjectLockMode"),
      ({"RequireCrossAccount": "1"}, "RequireCrossAccount"), ({"Retention": "1"}, "Unknown parameter")],
 )
 def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameters, message):

@@ -32,6 +32,7 @@ def test_all_buckets_recorded_is_compliant(rule, aws, selectors):
     trail(aws, selectors=selectors)
     compliance, annotation = account_verdict(rule)
     assert compliance == "COMPLIANT" and "recorded by security" in annotation
+    assert annotation == "S3 object-level All events of every bucket are recorded by security."
     assert rule.calls == ["cloudtrail.DescribeTrails", "cloudtrail.GetTrailStatus", "cloudtrail.GetEventSelectors"]
 
 
@@ -65,6 +66,8 @@ def test_listed_buckets(rule, aws, selectors, names, expected):
     assert compliance == expected
     if expected == "NON_COMPLIANT":
         assert "events for " in annotation and "Clearsight-CloudTrailS3DataEvents" in annotation
+    else:
+        assert f"events of {len(names.split(','))} listed bucket(s) are recorded by security" in annotation
 
 
 def test_single_bucket_selector_is_not_every_bucket(rule, aws):
@@ -117,6 +120,39 @@ def test_own_trail_recording_wins_over_an_unreadable_organization_trail(rule, aw
     foreign_org_trail(aws)
     trail(aws, selectors=advanced())
     assert account_verdict(rule)[0] == "COMPLIANT"
+
+
+def test_two_unreadable_organization_trails_name_the_first_listed(rule, aws):
+    foreign_org_trail(aws)
+    foreign_org_trail(aws, Name="org-second", TrailARN="arn:aws:cloudtrail:us-east-1:333344445555:trail/org-second")
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NOT_APPLICABLE" and f"Organization trail org-trail of account {OTHER}" in annotation
+    assert "org-second" not in annotation and "333344445555" not in annotation
+
+
+TAIL = ". Add an S3 data-event selector to a logging trail (remediation: Clearsight-CloudTrailS3DataEvents)."
+
+
+def test_many_long_bucket_names_missing_are_cut_to_255_characters_keeping_the_fix(rule, aws):
+    trail(aws)
+    names = ",".join(f"{n}{'b' * 61}{n}" for n in range(6))
+    compliance, annotation = account_verdict(rule, {"S3BucketNames": names})
+    assert compliance == "NON_COMPLIANT"
+    assert len(annotation) == 255 and annotation.endswith(TAIL)
+
+
+def test_many_long_trail_names_recording_are_cut_to_255_characters(rule, aws):
+    for n in range(3):
+        trail(aws, name=f"{n}{'t' * 127}", selectors=advanced())
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "COMPLIANT" and len(annotation) == 255
+
+
+def test_long_unreadable_organization_trail_name_is_cut_to_255_characters(rule, aws):
+    name = "o" * 128
+    foreign_org_trail(aws, Name=name, TrailARN=f"arn:aws:cloudtrail:us-east-1:{OTHER}:trail/{name}")
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NOT_APPLICABLE" and len(annotation) == 255
 
 
 @pytest.mark.parametrize(

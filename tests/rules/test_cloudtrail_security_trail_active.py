@@ -114,6 +114,33 @@ def test_single_region_trail_of_another_region_does_not_record_this_one(rule, aw
     assert "No trail records us-east-1" in account_verdict(rule)[1]
 
 
+FIX_TAIL = ". Repair or create the trail (remediation: Clearsight-CloudTrailSecurityTrail)."
+
+
+def test_long_delivery_error_is_cut_to_40_characters(rule, aws):
+    trail(aws)
+    error = "S3 bucket trail-logs does not exist or denies CloudTrail s3:PutObject"
+    status_says(aws, LatestDeliveryError=error)
+    assert f"lacks: delivery error {error[:40]}{FIX_TAIL}" in account_verdict(rule)[1]
+
+
+def test_many_excluded_event_sources_are_cut_to_60_characters(rule, aws):
+    sources = ["athena.amazonaws.com", "kms.amazonaws.com", "rdsdata.amazonaws.com", "s3.amazonaws.com"]
+    trail(aws, selectors={"AdvancedEventSelectors": [{"Name": "m", "FieldSelectors": [
+        MANAGEMENT, {"Field": "eventSource", "NotEquals": sources}]}]})
+    assert f"lacks: excludes {', '.join(sources)[:60]}{FIX_TAIL}" in account_verdict(rule)[1]
+
+
+def test_every_gap_of_a_long_named_trail_is_cut_to_255_characters_keeping_the_fix(rule, aws):
+    name = "s" * 128
+    trail(aws, name=name, logging=False, IsMultiRegionTrail=None, EnableLogFileValidation=None, KmsKeyId=None)
+    status_says(aws, LatestDeliveryError="AccessDenied")
+    compliance, annotation = account_verdict(
+        rule, {"RequireOrganizationTrail": "true", "RequireInsights": "true", "RequireCloudWatchLogs": "true"})
+    assert compliance == "NON_COMPLIANT" and annotation.startswith(f"Best trail {name} (us-east-1) lacks: not multi-region")
+    assert len(annotation) == 255 and annotation.endswith(FIX_TAIL)
+
+
 # --- optional requirements -------------------------------------------------------------------
 
 
@@ -151,6 +178,40 @@ def test_cloudwatch_logs_delivery_age(rule, aws, hours_ago, expected):
         assert "no recent CloudWatch Logs delivery" in annotation
 
 
+@pytest.mark.parametrize("hours_ago, expected", [(23.5, "COMPLIANT"), (24.5, "NON_COMPLIANT")])
+def test_cloudwatch_logs_delivery_age_defaults_to_24_hours(rule, aws, hours_ago, expected):
+    trail(aws, CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*",
+          CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail-to-logs")
+    status_says(aws, LatestCloudWatchLogsDeliveryTime=datetime.now(timezone.utc) - timedelta(hours=hours_ago))
+    assert account_verdict(rule, {"RequireCloudWatchLogs": "true"})[0] == expected
+
+
+def test_cloudwatch_logs_delivery_exactly_the_max_age_ago_is_still_recent(rule, aws, monkeypatch):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+
+    class Clock(datetime):  # the rule's clock, stopped at `now`
+        @classmethod
+        def now(cls, tz=None):
+            return now
+
+    monkeypatch.setitem(rule.module.cloudwatch_delivery_age.__globals__, "datetime", Clock)
+    trail(aws, CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*",
+          CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail-to-logs")
+    status_says(aws, LatestCloudWatchLogsDeliveryTime=(now - timedelta(hours=24)).timestamp())
+    assert account_verdict(rule, {"RequireCloudWatchLogs": "true", "CloudWatchLogsMaxDeliveryAgeHours": "24"})[0] == "COMPLIANT"
+
+
+def test_cloudwatch_logs_delivery_is_not_judged_unless_required(rule, aws):
+    trail(aws, CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*",
+          CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail-to-logs")  # never delivered
+    assert account_verdict(rule)[0] == "COMPLIANT"
+
+
+def test_healthy_trail_is_compliant_when_no_parameter_is_given(rule, aws):
+    trail(aws)
+    assert account_verdict(rule, {})[0] == "COMPLIANT"
+
+
 # --- organization trail seen from a member account -------------------------------------------
 
 
@@ -173,6 +234,14 @@ def test_own_healthy_trail_wins_over_an_unreadable_organization_trail(rule, aws)
     assert account_verdict(rule)[0] == "COMPLIANT"
 
 
+def test_two_unreadable_organization_trails_name_the_first_listed(rule, aws):
+    foreign_org_trail(aws)
+    foreign_org_trail(aws, Name="org-second", TrailARN="arn:aws:cloudtrail:us-east-1:333344445555:trail/org-second")
+    compliance, annotation = account_verdict(rule)
+    assert compliance == "NOT_APPLICABLE" and f"Organization trail org-trail of account {OTHER}" in annotation
+    assert "org-second" not in annotation and "333344445555" not in annotation
+
+
 # --- parameters and errors -------------------------------------------------------------------
 
 
@@ -182,6 +251,7 @@ def test_own_healthy_trail_wins_over_an_unreadable_organization_trail(rule, aws)
         ({"RequireInsights": "yes"}, "RequireInsights"),
         ({"CloudWatchLogsMaxDeliveryAgeHours": "0"}, "CloudWatchLogsMaxDeliveryAgeHours"),
         ({"CloudWatchLogsMaxDeliveryAgeHours": "a day"}, "CloudWatchLogsMaxDeliveryAgeHours"),
+        ({"CloudWatchLogsMaxDeliveryAgeHours": "8761"}, "CloudWatchLogsMaxDeliveryAgeHours"),
         ({"RequireOrgTrail": "true"}, "Unknown parameter"),
     ],
 )
@@ -190,3 +260,9 @@ def test_bad_parameters_are_a_customer_error_and_nothing_is_sent(rule, parameter
     assert response["customerErrorCode"] == "InvalidParameterValueException"
     assert message in response["customerErrorMessage"]
     assert rule.posted == []
+
+
+@pytest.mark.parametrize("hours", ["1", "8760"])
+def test_cloudwatch_logs_delivery_age_accepts_one_hour_to_a_year(rule, aws, hours):
+    trail(aws)
+    assert account_verdict(rule, {"CloudWatchLogsMaxDeliveryAgeHours": hours})[0] == "COMPLIANT"

@@ -71,6 +71,24 @@ def test_retention_above_max_retention_days_is_non_compliant(rule, logs):
     assert "more than MaxRetentionDays 731" in annotation(rule, "/app/long")
 
 
+def test_minimum_is_a_year_when_no_parameter_is_given(rule, logs):
+    group(logs, "/app/year", 365)
+    group(logs, "/app/half-year", 180)
+    group(logs, "/app/forever")
+    rule.periodic({})
+    assert rule.compliance() == {"/app/year": "COMPLIANT", "/app/half-year": "NON_COMPLIANT", "/app/forever": "COMPLIANT"}
+    assert "180 days, less than MinRetentionDays 365" in annotation(rule, "/app/half-year")
+
+
+@pytest.mark.parametrize("days", [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+def test_retention_exactly_at_both_bounds_is_compliant_for_every_value_cloudwatch_accepts(rule, logs, days):
+    """PutRetentionPolicy's values (CloudWatch Logs API reference), written out here, not read from the rule."""
+    group(logs, "/app/exact", days)
+    rule.periodic({"MinRetentionDays": str(days), "MaxRetentionDays": str(days)})
+    assert rule.compliance() == {"/app/exact": "COMPLIANT"}
+    assert annotation(rule, "/app/exact") == f"Log group keeps events {days} days."
+
+
 def test_annotations_stay_under_256_characters(rule, logs):
     group(logs, "/" + "n" * 511, 1)
     group(logs, "/" + "m" * 511)

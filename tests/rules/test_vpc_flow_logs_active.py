@@ -87,6 +87,8 @@ def test_failed_delivery_is_non_compliant(rule, ec2, logs, vpc):
     rule.periodic()
     assert rule.compliance()[vpc] == "NON_COMPLIANT"
     assert f"Flow log {flow_id}: delivery FAILED (Access error)" in annotation(rule, vpc)
+    assert "other flow log" not in annotation(rule, vpc)
+    assert annotation(rule, vpc).endswith(". Fix it, or create an active VPC flow log (remediation: Clearsight-VpcEnableFlowLogs).")
 
 
 def test_flow_log_not_active_is_non_compliant(rule, ec2, logs, vpc, aws):
@@ -100,6 +102,38 @@ def test_flow_log_not_active_is_non_compliant(rule, ec2, logs, vpc, aws):
     rule.periodic()
     assert rule.compliance()[vpc] == "NON_COMPLIANT"
     assert "status INACTIVE" in annotation(rule, vpc)
+
+
+def test_flow_log_without_a_status_is_not_counted_as_active(rule, ec2, logs, vpc, aws):
+    flow_log(ec2, logs, vpc)
+    aws.events.register("after-call.ec2.DescribeFlowLogs",
+                        lambda parsed, **_: [entry.pop("FlowLogStatus", None) for entry in parsed.get("FlowLogs", [])])
+    rule.periodic()
+    assert rule.compliance()[vpc] == "NON_COMPLIANT"
+    assert "status None" in annotation(rule, vpc)
+
+
+def test_flow_log_with_no_delivery_status_yet_is_compliant(rule, ec2, logs, vpc, aws):
+    flow_log(ec2, logs, vpc)
+    aws.events.register("after-call.ec2.DescribeFlowLogs",
+                        lambda parsed, **_: [entry.pop("DeliverLogsStatus", None) for entry in parsed.get("FlowLogs", [])])
+    rule.periodic()
+    assert rule.compliance()[vpc] == "COMPLIANT"
+
+
+def test_flow_logs_falling_short_alike_name_the_lowest_id(rule, ec2, logs, vpc, aws):
+    flow_log(ec2, logs, vpc, group="/a")
+    flow_log(ec2, logs, vpc, group="/b")
+
+    def one_problem_each(parsed, **_):  # the lowest id gets the problem whose text sorts last
+        lowest, highest = sorted(parsed["FlowLogs"], key=lambda entry: entry["FlowLogId"])
+        lowest["FlowLogStatus"] = "INACTIVE"
+        highest["TrafficType"] = "REJECT"
+
+    aws.events.register("after-call.ec2.DescribeFlowLogs", one_problem_each)
+    rule.periodic()
+    lowest = min(f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"])
+    assert annotation(rule, vpc).startswith(f"Flow log {lowest}: status INACTIVE (and 1 other")
 
 
 def test_rejected_traffic_only_is_non_compliant_when_all_is_required(rule, ec2, logs, vpc):
@@ -149,6 +183,14 @@ def test_every_flow_log_falling_short_is_counted(rule, ec2, logs, vpc):
     assert "and 1 other flow log(s) fall short" in annotation(rule, vpc)
 
 
+def test_three_flow_logs_falling_short_count_two_others(rule, ec2, logs, vpc):
+    flow_log(ec2, logs, vpc, group="/never-created", create_group=False)
+    flow_log(ec2, logs, vpc, traffic="REJECT")
+    flow_log(ec2, logs, vpc, traffic="ACCEPT", group="/accept-only")
+    rule.periodic()
+    assert "and 2 other flow log(s) fall short" in annotation(rule, vpc)
+
+
 def test_exempt_vpc_is_not_applicable(rule, vpc, default_vpc):
     rule.periodic({"ExemptVpcIds": vpc})
     assert rule.compliance() == {vpc: "NOT_APPLICABLE", default_vpc: "NON_COMPLIANT"}
@@ -162,6 +204,7 @@ def test_annotations_stay_under_256_characters(rule, ec2, logs, vpc, aws):
         for f in parsed.get("FlowLogs", [])])
     rule.periodic({"DestinationTypes": "s3,cloud-watch-logs"})
     assert all(len(e["Annotation"]) < 256 for e in rule.posted)
+    assert len(annotation(rule, vpc)) == 255
 
 
 # --- requests: one paginated sweep of each kind, whatever the number of VPCs ------------------
