@@ -196,3 +196,18 @@ def test_report_is_asked_for_at_once_then_backing_off_for_about_half_a_minute(ru
     rule.periodic()
     assert rule.waits == [0, 0.2, 0.8, 2, 4, 8, 8, 8]
     assert rule.posted == []
+
+
+def test_a_sign_in_exactly_max_days_ago_is_within_the_window(rule, monkeypatch):
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now
+
+    monkeypatch.setattr(rule.module, "datetime", Frozen)
+    set_root_row(password_last_used=(now - timedelta(days=90)).isoformat())
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert "Root signed in on 2026-03-03" in annotation(rule)
