@@ -62,7 +62,9 @@ TARGETS = {
     "rules/CLOUDTRAIL_SECURITY_TRAIL_ACTIVE/CLOUDTRAIL_SECURITY_TRAIL_ACTIVE.py": ["tests/rules/test_cloudtrail_security_trail_active.py"],
     "rules/CLOUDTRAIL_LOG_BUCKET_PROTECTED/CLOUDTRAIL_LOG_BUCKET_PROTECTED.py": ["tests/rules/test_cloudtrail_log_bucket_protected.py"],
     # issues 10-11: root, recorder, alerting rules
-    # (block C)
+    "rules/ROOT_ACCOUNT_UNUSED/ROOT_ACCOUNT_UNUSED.py": ["tests/rules/test_root_account_unused.py"],
+    "rules/EVENTBRIDGE_SECURITY_EVENT_RULES/EVENTBRIDGE_SECURITY_EVENT_RULES.py": ["tests/rules/test_eventbridge_security_event_rules.py"],
+    "rules/CONFIG_RECORDER_ALL_REGIONS/CONFIG_RECORDER_ALL_REGIONS.py": ["tests/rules/test_config_recorder_all_regions.py"],
     "src/clearsight/automation/actions/branch.py": [
         "tests/automation/test_operator_edges.py", "tests/automation/test_control_flow.py", "tests/automation/test_dry_run.py",
     ],

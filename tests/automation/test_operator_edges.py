@@ -40,6 +40,11 @@ ONE_CHOICE = """
     ("Colour", "Contains", "E", False),
     ("Flag", "BooleanEquals", "true", True),
     ("Flag", "BooleanEquals", "false", False),
+    ("Colour", "StringEquals", "silver", False),      # equality, not an ordering, in both directions
+    ("Colour", "EqualsIgnoreCase", "BLUE", False),
+    ("Colour", "EqualsIgnoreCase", "SILVER", False),
+    ("Colour", "Contains", "ed", True),               # a substring of a string, not one of its characters
+    ("Size", "StringEquals", '"5"', True),            # the Integer 5 compared as its text
 ])
 def test_branch_operator_at_its_edge(session, bucket, variable, operator, value, taken):
     execution = run(session, bucket, ONE_CHOICE % (variable, operator, value))
@@ -170,4 +175,78 @@ def test_an_empty_and_or_is_refused_at_load(session, bucket, nesting):
         - {NextStep: Skipped, %s: []}
 """ % nesting + TAG.format(name="Skipped")
     with pytest.raises(DocumentError, match="non-empty list"):
+        run(session, bucket, steps)
+
+
+def test_contains_on_a_list_needs_a_whole_element(session, bucket):
+    """On a StringList, Contains asks for an element, not a substring of the list's text."""
+    steps = """
+  - name: Read
+    action: aws:executeAwsApi
+    inputs: {Service: s3, Api: ListBuckets}
+    outputs: [{Name: Names, Selector: "$.Buckets[*].Name", Type: StringList}]
+  - name: Choose
+    action: aws:branch
+    inputs:
+      Choices: [{NextStep: Taken, Variable: "{{ Read.Names }}", Contains: test}]
+      Default: Skipped
+""" + TAG.format(name="Skipped") + "    isEnd: true\n" + TAG.format(name="Taken")
+    assert run(session, bucket, steps).status == "Success"
+    assert tag_of(session, bucket) == "Skipped"
+
+
+@pytest.mark.parametrize("operator, value", [("NumericEquals", "five"), ("NumericGreater", "null")])
+def test_numeric_operator_on_a_value_that_is_not_a_number_fails_the_step(session, bucket, operator, value):
+    execution = run(session, bucket, ONE_CHOICE % ("Size", operator, value))
+    assert execution.status == "Failed"
+    assert "is not a number" in execution.failure_message
+
+
+def test_boolean_equals_on_a_number_fails_the_step(session, bucket):
+    execution = run(session, bucket, ONE_CHOICE % ("Size", "BooleanEquals", "true"))
+    assert execution.status == "Failed"
+    assert "5 is not a Boolean" in execution.failure_message
+
+
+@pytest.mark.parametrize("choices, complaint", [
+    ("[]", "inputs.Choices: must be a non-empty list"),
+    ("{NextStep: Skipped, StringEquals: red}", "inputs.Choices: must be a non-empty list"),
+    ("[Skipped]", "inputs.Choices[0]: must be a mapping"),
+    ("[{NextStep: Skipped, And: {Variable: x, StringEquals: red}}]", "And must be the only condition and a non-empty list"),
+    ("[{NextStep: Skipped, Or: [{Variable: x, StringEquals: red}], Variable: x, StringEquals: red}]",
+     "Or must be the only condition"),
+    ("[{NextStep: Skipped, And: [{Variable: x, StringEquals: red}, {Variable: x}]}]",
+     "inputs.Choices[0].And[1]: needs Variable and exactly one operator"),
+    ("[{NextStep: Skipped, Not: {Variable: x, StringEquals: red}, Variable: x, StringEquals: red}]", "Not must be the only condition"),
+    ("[{NextStep: Skipped, Not: {Variable: x}}]", "inputs.Choices[0].Not: needs Variable and exactly one operator"),
+    ("[{NextStep: Skipped, Variable: x}]", "needs Variable and exactly one operator"),
+    ("[{NextStep: Skipped, Variable: x, StringEquals: red, StartsWith: r}]", "needs Variable and exactly one operator"),
+    ("[{NextStep: Skipped, Variable: x, StringEquals: red, Colour: red}]", "needs Variable and exactly one operator"),
+    ("[{NextStep: Skipped, StringEquals: red}]", "needs Variable and exactly one operator"),
+    ("[{NextStep: Skipped, Variable: x, StringEquals: red}, {NextStep: Skipped, Variable: x}]",
+     "inputs.Choices[1]: needs Variable and exactly one operator"),
+    ("[{NextStep: Nowhere, Variable: x, StringEquals: red}]", "names step 'Nowhere'"),
+])
+def test_a_malformed_choice_is_refused_at_load_naming_the_place(session, bucket, choices, complaint):
+    steps = """
+  - name: Choose
+    action: aws:branch
+    inputs:
+      Choices: %s
+      Default: Skipped
+""" % choices + TAG.format(name="Skipped")
+    with pytest.raises(DocumentError) as error:
+        run(session, bucket, steps)
+    assert complaint in str(error.value)
+
+
+def test_a_default_naming_no_step_is_refused_at_load(session, bucket):
+    steps = """
+  - name: Choose
+    action: aws:branch
+    inputs:
+      Choices: [{NextStep: Skipped, Variable: x, StringEquals: red}]
+      Default: Nowhere
+""" + TAG.format(name="Skipped")
+    with pytest.raises(DocumentError, match="names step 'Nowhere'"):
         run(session, bucket, steps)

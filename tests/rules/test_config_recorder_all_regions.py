@@ -186,3 +186,61 @@ def test_throttled_to_death_is_an_error_never_compliant(rule, record, api_error)
     response = rule.periodic(TWO)
     assert "customerErrorCode" in response or "internalErrorMessage" in response
     assert rule.posted == []
+
+
+# --- issue 16: survivors of mutation testing --------------------------------------------------
+
+
+@pytest.mark.parametrize("regions, named", [
+    ("us-east-1,eu-west-1,eu-west-2", "us-east-1, eu-west-1, eu-west-2;"),
+    ("us-east-1,eu-west-1,eu-west-2,eu-west-3", "us-east-1, eu-west-1, eu-west-2 +1 more;"),
+])
+def test_three_regions_are_named_and_the_rest_counted(rule, regions, named):
+    rule.periodic({"Regions": regions})
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith(f"no recorder: {named}")
+
+
+def test_missing_types_are_named_in_at_most_60_characters(rule, record):
+    record("us-east-1", include_global=True)
+    record("eu-west-1", group={"allSupported": False, "includeGlobalResourceTypes": False, "resourceTypes": ["AWS::S3::Bucket"]})
+    rule.periodic({**TWO, "ResourceTypes": "AWS::S3::Bucket,AWS::KMS::Key,AWS::EC2::Instance,AWS::EC2::VPC"})
+    assert "not recording AWS::EC2::Instance, AWS::EC2::VPC, AWS::KMS::K: eu-west-1" in annotation(rule)
+
+
+def test_a_region_whose_every_delivery_failed_is_named_once(rule, record, aws):
+    record("us-east-1", include_global=True)
+    aws.client("s3").create_bucket(Bucket="going-away")
+    record("eu-west-1", channel_bucket="going-away")
+    aws.client("s3").delete_bucket(Bucket="going-away")
+    rule.periodic(TWO)
+    assert annotation(rule).startswith("last delivery failed (NoSuchBucket): eu-west-1. ")
+
+
+EXCLUDING = {"allSupported": False, "includeGlobalResourceTypes": False,
+             "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"},
+             "exclusionByResourceTypes": {"resourceTypes": ["AWS::EC2::NetworkInterface", "AWS::EC2::Volume"]}}
+
+
+def test_an_exclusion_strategy_falls_short_only_by_the_required_types_it_excludes(rule, record):
+    record("us-east-1", include_global=True)
+    record("eu-west-1", group=EXCLUDING)
+    rule.periodic({**TWO, "ResourceTypes": "AWS::S3::Bucket,AWS::EC2::NetworkInterface"})
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith("not recording AWS::EC2::NetworkInterface: eu-west-1. ")
+    rule.posted.clear()
+    rule.periodic({**TWO, "ResourceTypes": "AWS::S3::Bucket"})
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+
+
+@pytest.mark.parametrize("types, compliance", [
+    (["AWS::S3::Bucket", "AWS::IAM::Role"], "COMPLIANT"),
+    (["AWS::S3::Bucket"], "NON_COMPLIANT"),
+])
+def test_iam_is_recorded_by_a_recorder_listing_an_iam_type(rule, record, types, compliance):
+    record("us-east-1", group={"allSupported": False, "includeGlobalResourceTypes": False, "resourceTypes": types})
+    record("eu-west-1")
+    rule.periodic({**TWO, "ResourceTypes": "AWS::S3::Bucket"})
+    assert rule.compliance() == {ACCOUNT: compliance}
+    if compliance == "NON_COMPLIANT":
+        assert annotation(rule).startswith("IAM (global types) recorded in no region.")

@@ -249,3 +249,11 @@ def test_an_annotation_too_long_for_the_reasons_names_only_the_events(rule, put,
 def test_in_a_region_named_after_us_east_1_global_events_are_not_needed(aws, catalog):
     result = evaluate_periodic(catalog.rule(RULE), aws, "us-west-2", ACCOUNT, {"Events": "root-signin,iam-policy-changes"})
     assert [e.compliance for e in result.evaluations] == ["NOT_APPLICABLE"]
+
+
+def test_a_rule_for_no_needed_event_listed_first_is_passed_over(rule, put):
+    put("guardduty-findings")
+    for event in ("root-signin", "cloudtrail-tampering", "iam-policy-changes", "security-group-changes", "config-recorder-stopped"):
+        put(event)
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}

@@ -129,6 +129,7 @@ def test_rule_outside_reporting_region_reports_nothing(rule):
 @pytest.mark.parametrize("parameters, message", [
     ({"MaxDaysSinceLastUse": "0"}, "MaxDaysSinceLastUse must be a whole number of days from 1 to 3650"),
     ({"MaxDaysSinceLastUse": "90d"}, "MaxDaysSinceLastUse must be"),
+    ({"MaxDaysSinceLastUse": "3651"}, "MaxDaysSinceLastUse must be a whole number of days from 1 to 3650"),
     ({"ReportingRegion": "us_east_1"}, "ReportingRegion must be a region name"),
     ({"MaxDays": "90"}, "Unknown parameter(s) MaxDays"),
 ])
@@ -161,3 +162,52 @@ def test_throttled_to_death_is_an_error_never_compliant(rule, api_error, operati
     response = rule.periodic()
     assert "internalErrorMessage" in response
     assert rule.posted == []
+
+
+# --- issue 16: survivors of mutation testing --------------------------------------------------
+
+
+@pytest.mark.parametrize("days", ["1", "3650"])
+def test_max_days_since_last_use_at_its_bounds_is_accepted(rule, days):
+    rule.periodic({"MaxDaysSinceLastUse": days})
+    assert rule.compliance() == {ACCOUNT: "COMPLIANT"}
+    assert f"not used in the last {days} days" in annotation(rule)
+
+
+def test_report_without_root_row_is_an_error_whatever_users_it_lists(rule, aws):
+    """An IAM user's row is never read as root's, whichever way its name sorts against <root_account>."""
+    for name in ("007-ops", "alice"):
+        aws.client("iam").create_user(UserName=name)
+    drop_root_row()
+    response = rule.periodic()
+    assert "no <root_account> row" in response["internalErrorMessage"]
+    assert rule.posted == []
+
+
+def test_sign_in_time_without_a_zone_is_read_as_utc(rule):
+    set_root_row(password_last_used=days_ago(10)[:19])
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert f"Root signed in on {days_ago(10)[:10]}" in annotation(rule)
+
+
+def test_report_is_asked_for_at_once_then_backing_off_for_about_half_a_minute(rule, api_error):
+    api_error("iam", "GetCredentialReport", "ReportInProgress", status=404)
+    rule.periodic()
+    assert rule.waits == [0, 0.2, 0.8, 2, 4, 8, 8, 8]
+    assert rule.posted == []
+
+
+def test_a_sign_in_exactly_max_days_ago_is_within_the_window(rule, monkeypatch):
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now
+
+    monkeypatch.setattr(rule.module, "datetime", Frozen)
+    set_root_row(password_last_used=(now - timedelta(days=90)).isoformat())
+    rule.periodic()
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert "Root signed in on 2026-03-03" in annotation(rule)
