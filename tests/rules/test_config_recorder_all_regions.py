@@ -244,3 +244,27 @@ def test_iam_is_recorded_by_a_recorder_listing_an_iam_type(rule, record, types, 
     assert rule.compliance() == {ACCOUNT: compliance}
     if compliance == "NON_COMPLIANT":
         assert annotation(rule).startswith("IAM (global types) recorded in no region.")
+
+
+def test_a_region_named_after_the_reporting_region_reports_nothing(aws, catalog, record):
+    record("us-east-1", include_global=True)
+    assert evaluate_periodic(catalog.rule(RULE), aws, "us-west-2", ACCOUNT, TWO).evaluations == []
+
+
+@pytest.mark.parametrize("group, compliance", [
+    ({"allSupported": True, "includeGlobalResourceTypes": True}, "COMPLIANT"),
+    ({"allSupported": False, "includeGlobalResourceTypes": False, "resourceTypes": ["AWS::S3::Bucket", "AWS::IAM::Role"]},
+     "NON_COMPLIANT"),
+])
+def test_a_recorder_described_without_a_recording_strategy_is_read_from_all_supported(rule, record, aws, group, compliance):
+    """recordingStrategy is optional in DescribeConfigurationRecorders' answer (recorders older than it)."""
+    def drop_strategy(parsed, **_):
+        for recorder in parsed.get("ConfigurationRecorders", []):
+            recorder["recordingGroup"].pop("recordingStrategy", None)
+
+    aws.events.register("after-call.config.DescribeConfigurationRecorders", drop_strategy)
+    record("us-east-1", group=group)
+    rule.periodic({"Regions": "us-east-1"})
+    assert rule.compliance() == {ACCOUNT: compliance}
+    if compliance == "NON_COMPLIANT":
+        assert annotation(rule).startswith("not recording all supported types: us-east-1.")
