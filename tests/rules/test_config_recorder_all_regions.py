@@ -268,3 +268,14 @@ def test_a_recorder_described_without_a_recording_strategy_is_read_from_all_supp
     assert rule.compliance() == {ACCOUNT: compliance}
     if compliance == "NON_COMPLIANT":
         assert annotation(rule).startswith("not recording all supported types: us-east-1.")
+
+
+def test_in_another_partition_only_its_regions_are_checked(rule):
+    """aws-cn sorts after aws: only an exact partition match keeps the commercial regions out."""
+    from clearsight.events import scheduled_event
+
+    event = scheduled_event(RULE, ACCOUNT, "cn-north-1", {"ReportingRegion": "cn-north-1"}, result_token="TESTMODE")
+    event["configRuleArn"] = event["configRuleArn"].replace("arn:aws:", "arn:aws-cn:")
+    rule._invoke(event)
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith("no recorder: cn-north-1, cn-northwest-1;")
