@@ -244,3 +244,38 @@ def test_iam_is_recorded_by_a_recorder_listing_an_iam_type(rule, record, types, 
     assert rule.compliance() == {ACCOUNT: compliance}
     if compliance == "NON_COMPLIANT":
         assert annotation(rule).startswith("IAM (global types) recorded in no region.")
+
+
+def test_a_region_named_after_the_reporting_region_reports_nothing(aws, catalog, record):
+    record("us-east-1", include_global=True)
+    assert evaluate_periodic(catalog.rule(RULE), aws, "us-west-2", ACCOUNT, TWO).evaluations == []
+
+
+@pytest.mark.parametrize("group, compliance", [
+    ({"allSupported": True, "includeGlobalResourceTypes": True}, "COMPLIANT"),
+    ({"allSupported": False, "includeGlobalResourceTypes": False, "resourceTypes": ["AWS::S3::Bucket", "AWS::IAM::Role"]},
+     "NON_COMPLIANT"),
+])
+def test_a_recorder_described_without_a_recording_strategy_is_read_from_all_supported(rule, record, aws, group, compliance):
+    """recordingStrategy is optional in DescribeConfigurationRecorders' answer (recorders older than it)."""
+    def drop_strategy(parsed, **_):
+        for recorder in parsed.get("ConfigurationRecorders", []):
+            recorder["recordingGroup"].pop("recordingStrategy", None)
+
+    aws.events.register("after-call.config.DescribeConfigurationRecorders", drop_strategy)
+    record("us-east-1", group=group)
+    rule.periodic({"Regions": "us-east-1"})
+    assert rule.compliance() == {ACCOUNT: compliance}
+    if compliance == "NON_COMPLIANT":
+        assert annotation(rule).startswith("not recording all supported types: us-east-1.")
+
+
+def test_in_another_partition_only_its_regions_are_checked(rule):
+    """aws-cn sorts after aws: only an exact partition match keeps the commercial regions out."""
+    from clearsight.events import scheduled_event
+
+    event = scheduled_event(RULE, ACCOUNT, "cn-north-1", {"ReportingRegion": "cn-north-1"}, result_token="TESTMODE")
+    event["configRuleArn"] = event["configRuleArn"].replace("arn:aws:", "arn:aws-cn:")
+    rule._invoke(event)
+    assert rule.compliance() == {ACCOUNT: "NON_COMPLIANT"}
+    assert annotation(rule).startswith("no recorder: cn-north-1, cn-northwest-1;")
