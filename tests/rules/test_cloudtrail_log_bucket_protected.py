@@ -115,6 +115,20 @@ def test_public_acl_left_behind_under_bucket_owner_enforced_is_not_public(rule, 
     assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
 
 
+def test_access_logging_to_a_bucket_named_after_it_counts(rule, protected):
+    later = "zz-access-logs"  # sorts after trail-logs
+    private_bucket(protected, later, "us-east-1", KEY, delivery_policy(later, "logging.s3.amazonaws.com", ACCOUNT))
+    protected.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": later, "TargetPrefix": "trail/"}})
+    assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
+
+
+def test_lock_configuration_that_does_not_say_enabled_is_no_lock(rule, aws, protected):
+    aws.events.register("after-call.s3.GetObjectLockConfiguration",
+                        lambda parsed, **_: parsed.get("ObjectLockConfiguration", {}).pop("ObjectLockEnabled", None))
+    compliance, annotation = verdicts(rule)[BUCKET]
+    assert compliance == "NON_COMPLIANT" and "lacks: Object Lock (365+ days)." in annotation
+
+
 def test_plain_bucket_lists_every_missing_protection(rule, aws):
     trail(aws)  # creates trail-logs as a bare bucket
     compliance, annotation = verdicts(rule)[BUCKET]
