@@ -165,6 +165,12 @@ def test_object_lock_retention_in_years_counts_365_days_a_year(rule, protected, 
     assert verdicts(rule, {"MinRetentionDays": minimum})[BUCKET][0] == expected
 
 
+def test_compliance_mode_lock_is_non_compliant_when_governance_is_required(rule, protected):
+    lock(protected, Mode="COMPLIANCE", Days=365)
+    compliance, annotation = verdicts(rule, {"ObjectLockMode": "GOVERNANCE"})[BUCKET]
+    assert compliance == "NON_COMPLIANT" and "Object Lock (365+ days GOVERNANCE)" in annotation
+
+
 def test_object_lock_retention_longer_than_the_minimum_is_compliant(rule, protected):
     lock(protected, Days=400)
     assert verdicts(rule, {"MinRetentionDays": "365"})[BUCKET][0] == "COMPLIANT"
