@@ -106,6 +106,29 @@ def test_public_setting_neutralised_by_the_buckets_own_block_is_not_public(rule,
     assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
 
 
+def test_public_acl_left_behind_under_bucket_owner_enforced_is_not_public(rule, protected):
+    """BucketOwnerEnforced disables ACLs, so grants do not count. (S3 refuses to enforce it while the ACL
+    grants outside the account; moto does not, which pins that the rule reads the ownership setting.)"""
+    public_acl(protected)
+    protected.put_bucket_ownership_controls(Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    assert "AllUsers" in str(protected.get_bucket_acl(Bucket=BUCKET)["Grants"])
+    assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
+
+
+def test_access_logging_to_a_bucket_named_after_it_counts(rule, protected):
+    later = "zz-access-logs"  # sorts after trail-logs
+    private_bucket(protected, later, "us-east-1", KEY, delivery_policy(later, "logging.s3.amazonaws.com", ACCOUNT))
+    protected.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": later, "TargetPrefix": "trail/"}})
+    assert verdicts(rule)[BUCKET][0] == "COMPLIANT"
+
+
+def test_lock_configuration_that_does_not_say_enabled_is_no_lock(rule, aws, protected):
+    aws.events.register("after-call.s3.GetObjectLockConfiguration",
+                        lambda parsed, **_: parsed.get("ObjectLockConfiguration", {}).pop("ObjectLockEnabled", None))
+    compliance, annotation = verdicts(rule)[BUCKET]
+    assert compliance == "NON_COMPLIANT" and "lacks: Object Lock (365+ days)." in annotation
+
+
 def test_plain_bucket_lists_every_missing_protection(rule, aws):
     trail(aws)  # creates trail-logs as a bare bucket
     compliance, annotation = verdicts(rule)[BUCKET]
@@ -135,10 +158,22 @@ def test_object_lock_without_default_retention_is_non_compliant(rule, protected)
     assert compliance == "NON_COMPLIANT" and "lacks: Object Lock (365+ days)." in annotation
 
 
-@pytest.mark.parametrize("minimum, expected", [("365", "COMPLIANT"), ("366", "NON_COMPLIANT")])
-def test_object_lock_retention_in_years_counts_365_days_a_year(rule, protected, minimum, expected):
-    lock(protected, Years=1)
+@pytest.mark.parametrize("years, minimum, expected", [(1, "365", "COMPLIANT"), (1, "366", "NON_COMPLIANT"),
+                                                       (2, "730", "COMPLIANT"), (2, "731", "NON_COMPLIANT")])
+def test_object_lock_retention_in_years_counts_365_days_a_year(rule, protected, years, minimum, expected):
+    lock(protected, Years=years)
     assert verdicts(rule, {"MinRetentionDays": minimum})[BUCKET][0] == expected
+
+
+def test_compliance_mode_lock_is_non_compliant_when_governance_is_required(rule, protected):
+    lock(protected, Mode="COMPLIANCE", Days=365)
+    compliance, annotation = verdicts(rule, {"ObjectLockMode": "GOVERNANCE"})[BUCKET]
+    assert compliance == "NON_COMPLIANT" and "Object Lock (365+ days GOVERNANCE)" in annotation
+
+
+def test_object_lock_retention_longer_than_the_minimum_is_compliant(rule, protected):
+    lock(protected, Days=400)
+    assert verdicts(rule, {"MinRetentionDays": "365"})[BUCKET][0] == "COMPLIANT"
 
 
 @pytest.mark.parametrize("days, expected", [(365, "COMPLIANT"), (364, "NON_COMPLIANT")])
