@@ -211,6 +211,7 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
     [
         {"threshold": 5},
         {"operator": "GreaterThanThreshold", "threshold": 1},
+        {"operator": "GreaterThanThreshold", "threshold": 5},
         {"operator": "LessThanThreshold", "threshold": 1},
         {"datapoints": 2},
         {"statistic": "Average", "default": 0},
@@ -221,7 +222,7 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
         {"ActionsEnabled": False},
         {"statistic": "SampleCount", "operator": "GreaterThanThreshold", "threshold": 1},
     ],
-    ids=["threshold-5", "greater-than-1", "less-than", "two-datapoints", "average-diluted", "minimum-diluted",
+    ids=["threshold-5", "greater-than-1", "greater-than-5", "less-than", "two-datapoints", "average-diluted", "minimum-diluted",
          "default-1", "default-minus-1", "value-from-event", "actions-disabled", "sample-count-above-1"],
 )
 def test_an_alarm_that_a_single_event_does_not_fire_is_named(rule, trail_to_logs, alarmed, alarm):
