@@ -206,6 +206,20 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
     assert f"evaluated in account {OTHER}" in annotation(rule)
 
 
+def test_a_log_group_in_an_account_whose_id_sorts_lower_is_not_applicable_too(rule, aws):
+    trail(aws, name="to-archive")
+    lower = "000011112222"
+
+    def elsewhere(parsed, **_):
+        for entry in parsed["trailList"]:
+            entry["CloudWatchLogsLogGroupArn"] = f"arn:aws:logs:us-east-1:{lower}:log-group:org:*"
+
+    aws.events.register("after-call.cloudtrail.DescribeTrails", elsewhere)
+    rule.periodic(ONE)
+    assert rule.compliance() == {ACCOUNT: "NOT_APPLICABLE"}
+    assert f"evaluated in account {lower}" in annotation(rule)
+
+
 @pytest.mark.parametrize(
     "alarm",
     [
