@@ -206,11 +206,26 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
     assert f"evaluated in account {OTHER}" in annotation(rule)
 
 
+def test_a_log_group_in_an_account_whose_id_sorts_lower_is_not_applicable_too(rule, aws):
+    trail(aws, name="to-archive")
+    lower = "000011112222"
+
+    def elsewhere(parsed, **_):
+        for entry in parsed["trailList"]:
+            entry["CloudWatchLogsLogGroupArn"] = f"arn:aws:logs:us-east-1:{lower}:log-group:org:*"
+
+    aws.events.register("after-call.cloudtrail.DescribeTrails", elsewhere)
+    rule.periodic(ONE)
+    assert rule.compliance() == {ACCOUNT: "NOT_APPLICABLE"}
+    assert f"evaluated in account {lower}" in annotation(rule)
+
+
 @pytest.mark.parametrize(
     "alarm",
     [
         {"threshold": 5},
         {"operator": "GreaterThanThreshold", "threshold": 1},
+        {"operator": "GreaterThanThreshold", "threshold": 5},
         {"operator": "LessThanThreshold", "threshold": 1},
         {"datapoints": 2},
         {"statistic": "Average", "default": 0},
@@ -221,7 +236,7 @@ def test_a_log_group_in_another_account_is_not_applicable_and_says_where(rule, a
         {"ActionsEnabled": False},
         {"statistic": "SampleCount", "operator": "GreaterThanThreshold", "threshold": 1},
     ],
-    ids=["threshold-5", "greater-than-1", "less-than", "two-datapoints", "average-diluted", "minimum-diluted",
+    ids=["threshold-5", "greater-than-1", "greater-than-5", "less-than", "two-datapoints", "average-diluted", "minimum-diluted",
          "default-1", "default-minus-1", "value-from-event", "actions-disabled", "sample-count-above-1"],
 )
 def test_an_alarm_that_a_single_event_does_not_fire_is_named(rule, trail_to_logs, alarmed, alarm):
