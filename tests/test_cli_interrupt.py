@@ -12,6 +12,7 @@ import yaml
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 from clearsight.catalog import FOLDERS, default_root
+from tests.terminal import as_from_a_terminal
 from tests.test_cli_scan import CLI
 
 REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1"]
@@ -38,7 +39,7 @@ def requests_seen(monkeypatch):
 
 
 def _spawn(*args):
-    return subprocess.Popen(CLI + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    return subprocess.Popen(as_from_a_terminal(CLI + list(args)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, COLUMNS="200"))
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import as_from_a_terminal
+
 CORPUS = Path(os.environ.get("CLEARSIGHT_CORPUS") or Path(__file__).parents[1] / "corpus") / "asr" / "runbooks"
 needs_corpus = pytest.mark.skipif(not (CORPUS / "SetSSLBucketPolicy.yaml").exists(), reason=(
     f"ASR's runbooks are not in {CORPUS}: third-party code stays out of this repository; put the files "
@@ -303,7 +305,7 @@ mainSteps:
     action: aws:sleep
     inputs: {{Duration: PT10M}}
 """)
-    process = subprocess.Popen([CLEARSIGHT, "automation", "run", str(document)], stdout=subprocess.PIPE,
+    process = subprocess.Popen(as_from_a_terminal([CLEARSIGHT, "automation", "run", str(document)]), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     while not marker.exists() and process.poll() is None:
         time.sleep(0.1)
